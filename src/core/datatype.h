@@ -1,0 +1,30 @@
+/* Datatypes: a table of descriptors indexed by the MPI_Datatype handle. Predefined types occupy
+ * the handles defined in mpi.h; derived types are allocated above MP_DTYPE_FIRST_USER. Only
+ * contiguous layouts exist so far, so a message of `count` elements is count * size bytes. */
+#ifndef MP_DATATYPE_H
+#define MP_DATATYPE_H
+
+#include "core/mp.h"
+
+#define MP_DTYPE_FIRST_USER 64
+
+struct mp_dtype {
+    size_t size;         /* bytes of data in one element */
+    MPI_Aint extent;     /* span of one element in memory */
+    MPI_Datatype base;   /* predefined element type this is made of (for reductions), or NULL type */
+    size_t base_count;   /* elements of `base` per element of this type */
+    int predefined;
+    int committed;
+    int refcount;
+    char name[MPI_MAX_OBJECT_NAME];
+};
+
+/* Returns the descriptor, or NULL when the handle names no live datatype. */
+struct mp_dtype *mp_dtype_get(MPI_Datatype type);
+void mp_dtype_init(void);
+void mp_dtype_finalize(void);
+int mp_dtype_contiguous(int count, MPI_Datatype old, MPI_Datatype *newtype);
+int mp_dtype_commit(MPI_Datatype type);
+int mp_dtype_free(MPI_Datatype *type);
+
+#endif

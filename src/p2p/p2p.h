@@ -1,0 +1,45 @@
+/* The point-to-point engine, as used by the MPI layer and by the collectives. */
+#ifndef MP_P2P_H
+#define MP_P2P_H
+
+#include "core/comm.h"
+#include "core/request.h"
+
+enum mp_send_mode { MP_SEND_STD = 0, MP_SEND_SYNC = 1, MP_SEND_READY = 2 };
+
+/* Traffic class: user point-to-point or the communicator's hidden collective context. */
+enum mp_class { MP_PT2PT = 0, MP_COLL = 1 };
+
+int mp_p2p_init(void);
+void mp_p2p_finalize(void);
+
+/* Nonblocking send/receive of `bytes` contiguous bytes. `peer` is a rank of `comm` or
+ * MPI_PROC_NULL (and MPI_ANY_SOURCE for receives); `tag` >= 0 (or MPI_ANY_TAG for receives).
+ * On success *req is an active request to complete with mp_wait/mp_test. */
+int mp_isend(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
+             enum mp_send_mode mode, struct mp_request **req);
+int mp_irecv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
+             struct mp_request **req);
+
+/* Blocks (spinning, then yielding, then sleeping) until `req` completes; fills *status when not
+ * NULL, releases the request unless it is persistent, and returns the request's error class. */
+int mp_wait(struct mp_request *req, MPI_Status *status);
+
+/* Blocking convenience calls for the collectives. */
+int mp_send(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls);
+int mp_recv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
+            MPI_Status *status);
+int mp_sendrecv(const void *sendbuf, size_t sendbytes, int dest, void *recvbuf, size_t recvbytes, int source,
+                int tag, struct mp_comm *comm, enum mp_class cls);
+
+/* Matched-message lookup without receiving (MPI_Iprobe). */
+int mp_iprobe(int peer, int tag, struct mp_comm *comm, int *flag, MPI_Status *status);
+
+/* Creates / releases the matching queues of a communicator's two contexts (mq, mq_coll). */
+int mp_p2p_comm_attach(struct mp_comm *comm);
+void mp_p2p_comm_detach(struct mp_comm *comm);
+
+/* Runs every transport's progress once; returns the number of events handled. */
+int mp_progress(void);
+
+#endif
