@@ -7,12 +7,40 @@
 #include "core/mp.h"
 
 #define MP_DTYPE_FIRST_USER 64
+/* Highest predefined handle: predefined types are 1..MP_DTYPE_LAST_PREDEF. */
+#define MP_DTYPE_LAST_PREDEF MPI_C_LONG_DOUBLE_COMPLEX
+
+/* C layouts of the value-index pair types, as MAXLOC/MINLOC operate on them. */
+struct mp_float_int {
+    float v;
+    int i;
+};
+struct mp_double_int {
+    double v;
+    int i;
+};
+struct mp_long_int {
+    long v;
+    int i;
+};
+struct mp_2int {
+    int v;
+    int i;
+};
+struct mp_short_int {
+    short v;
+    int i;
+};
+struct mp_long_double_int {
+    long double v;
+    int i;
+};
 
 struct mp_dtype {
-    size_t size;         /* bytes of data in one element */
-    MPI_Aint extent;     /* span of one element in memory */
-    MPI_Datatype base;   /* predefined element type this is made of (for reductions), or NULL type */
-    size_t base_count;   /* elements of `base` per element of this type */
+    size_t size;       /* bytes of data in one element */
+    MPI_Aint extent;   /* span of one element in memory */
+    MPI_Datatype base; /* predefined element type this is made of (for reductions), or NULL type */
+    size_t base_count; /* elements of `base` per element of this type */
     int predefined;
     int committed;
     int refcount;
@@ -23,8 +51,16 @@ struct mp_dtype {
 struct mp_dtype *mp_dtype_get(MPI_Datatype type);
 void mp_dtype_init(void);
 void mp_dtype_finalize(void);
+/* Each returns an MPI error class. */
 int mp_dtype_contiguous(int count, MPI_Datatype old, MPI_Datatype *newtype);
 int mp_dtype_commit(MPI_Datatype type);
+/* Releases the handle (MPI_ERR_TYPE for a predefined type) and sets it to MPI_DATATYPE_NULL; the
+ * descriptor itself lives on while references taken with mp_dtype_retain remain. */
 int mp_dtype_free(MPI_Datatype *type);
+
+/* Keeps the descriptor of `type` alive past MPI_Type_free, e.g. for a request still using it.
+ * Returns it, or NULL when the handle names no live datatype. */
+struct mp_dtype *mp_dtype_retain(MPI_Datatype type);
+void mp_dtype_release(struct mp_dtype *dt);
 
 #endif
