@@ -12,11 +12,16 @@ void mp_log_init(void)
     const char *lvl = getenv("MSGPASS_LOG");
     const char *dbg = getenv("MSGPASS_DEBUG");
     if (lvl) {
-        if (!strcmp(lvl, "none")) mp_log_level = MP_LOG_NONE;
-        else if (!strcmp(lvl, "warn")) mp_log_level = MP_LOG_WARN;
-        else if (!strcmp(lvl, "info")) mp_log_level = MP_LOG_INFO;
-        else if (!strcmp(lvl, "debug")) mp_log_level = MP_LOG_DEBUG;
-        else fprintf(stderr, "msgpass: MSGPASS_LOG=%s is not one of none|warn|info|debug; using warn\n", lvl);
+        if (!strcmp(lvl, "none"))
+            mp_log_level = MP_LOG_NONE;
+        else if (!strcmp(lvl, "warn"))
+            mp_log_level = MP_LOG_WARN;
+        else if (!strcmp(lvl, "info"))
+            mp_log_level = MP_LOG_INFO;
+        else if (!strcmp(lvl, "debug"))
+            mp_log_level = MP_LOG_DEBUG;
+        else
+            fprintf(stderr, "msgpass: MSGPASS_LOG=%s is not one of none|warn|info|debug; using warn\n", lvl);
     }
     if (dbg && *dbg && strcmp(dbg, "0") != 0) mp_log_level = MP_LOG_DEBUG;
 }

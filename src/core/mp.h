@@ -10,6 +10,7 @@
 #define MP_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MP_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define MP_CACHELINE 64
+#define MP_TAG_UB 0x7fffffff
 #define MP_ALIGNED __attribute__((aligned(MP_CACHELINE)))
 
 struct mp_state {
@@ -22,6 +23,7 @@ struct mp_state {
     int local_size;  /* processes of the job on this host */
     int oversubscribed; /* more ranks on this host than cpus: wait by yielding/sleeping early */
     char hostname[MPI_MAX_PROCESSOR_NAME];
+    char jobid[64];
     double wtime_base;
 };
 extern struct mp_state mp_g;

@@ -10,31 +10,31 @@ struct mp_comm;
 enum mp_req_kind { MP_REQ_SEND = 1, MP_REQ_RECV = 2 };
 
 enum mp_req_state {
-    MP_RS_IDLE = 0,    /* persistent request not started */
-    MP_RS_ACTIVE = 1,  /* started, not complete */
-    MP_RS_DONE = 2,    /* complete, status valid */
+    MP_RS_IDLE = 0,   /* persistent request not started */
+    MP_RS_ACTIVE = 1, /* started, not complete */
+    MP_RS_DONE = 2,   /* complete, status valid */
 };
 
 struct mp_request {
     uint8_t kind;
     uint8_t state;
     uint8_t persistent;
-    uint8_t user_freed;   /* MPI_Request_free on an active request: release on completion */
-    uint8_t mode;         /* enum mp_send_mode for sends */
-    uint8_t cls;          /* enum mp_class */
-    uint8_t proto;        /* protocol in flight (engine private) */
+    uint8_t user_freed; /* MPI_Request_free on an active request: release on completion */
+    uint8_t mode;       /* enum mp_send_mode for sends */
+    uint8_t cls;        /* enum mp_class */
+    uint8_t proto;      /* protocol in flight (engine private) */
     uint8_t pad;
-    int peer;             /* rank in comm, MPI_ANY_SOURCE or MPI_PROC_NULL */
+    int peer; /* rank in comm, MPI_ANY_SOURCE or MPI_PROC_NULL */
     int tag;
     int world_peer;
     struct mp_comm *comm;
     void *buf;
-    size_t bytes;         /* send length / receive capacity */
-    size_t done;          /* bytes moved so far (fragmented protocols) */
-    uint64_t post_seq;    /* order of posting, so the earliest matching receive wins */
-    uint64_t remote;      /* peer's request id in rendezvous and synchronous protocols */
+    size_t bytes;                   /* send length / receive capacity */
+    size_t done;                    /* bytes moved so far (fragmented protocols) */
+    size_t msg_len;                 /* receive: length of the matched message (may exceed `bytes`) */
+    uint64_t post_seq;              /* order of posting, so the earliest matching receive wins */
+    uint64_t remote;                /* peer's request id in rendezvous and synchronous protocols */
     struct mp_request *next, *prev; /* queue links (posted queue or send queue) */
-    struct mp_unexp *unexp;         /* receive: unexpected entry it matched, if still arriving */
     /* MPI-level description, kept for persistent restarts and Get_count */
     int count;
     MPI_Datatype dtype;

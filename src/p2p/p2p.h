@@ -10,7 +10,8 @@ enum mp_send_mode { MP_SEND_STD = 0, MP_SEND_SYNC = 1, MP_SEND_READY = 2 };
 /* Traffic class: user point-to-point or the communicator's hidden collective context. */
 enum mp_class { MP_PT2PT = 0, MP_COLL = 1 };
 
-int mp_p2p_init(void);
+/* Chooses a transport per peer; `host_of` maps world ranks to host indices. */
+int mp_p2p_init(const int *host_of);
 void mp_p2p_finalize(void);
 
 /* Nonblocking send/receive of `bytes` contiguous bytes. `peer` is a rank of `comm` or
@@ -21,19 +22,32 @@ int mp_isend(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *c
 int mp_irecv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
              struct mp_request **req);
 
+/* (Re)starts a request whose fields (buf, bytes, peer, world_peer, tag, comm, cls, mode) are set:
+ * persistent requests go through these on every MPI_Start. */
+void mp_send_start(struct mp_request *r);
+void mp_recv_start(struct mp_request *r);
+
 /* Blocks (spinning, then yielding, then sleeping) until `req` completes; fills *status when not
  * NULL, releases the request unless it is persistent, and returns the request's error class. */
 int mp_wait(struct mp_request *req, MPI_Status *status);
 
+/* The two halves of mp_wait: progress until `r` completes; then report and release it. */
+void mp_wait_done(struct mp_request *r);
+int mp_req_finish(struct mp_request *r, MPI_Status *status);
+
+/* An inactive persistent point-to-point request (MPI_Send_init and friends). */
+struct mp_request *mp_prequest_create(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm,
+                                      enum mp_send_mode mode, int is_send);
+
 /* Blocking convenience calls for the collectives. */
 int mp_send(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls);
-int mp_recv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
-            MPI_Status *status);
-int mp_sendrecv(const void *sendbuf, size_t sendbytes, int dest, void *recvbuf, size_t recvbytes, int source,
-                int tag, struct mp_comm *comm, enum mp_class cls);
+int mp_recv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls, MPI_Status *status);
+int mp_sendrecv(const void *sendbuf, size_t sendbytes, int dest, void *recvbuf, size_t recvbytes, int source, int tag,
+                struct mp_comm *comm, enum mp_class cls);
 
 /* Matched-message lookup without receiving (MPI_Iprobe). */
 int mp_iprobe(int peer, int tag, struct mp_comm *comm, int *flag, MPI_Status *status);
+int mp_probe(int peer, int tag, struct mp_comm *comm, MPI_Status *status);
 
 /* Creates / releases the matching queues of a communicator's two contexts (mq, mq_coll). */
 int mp_p2p_comm_attach(struct mp_comm *comm);

@@ -1,0 +1,194 @@
+/* MPI bindings: blocking and nonblocking point-to-point and probes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/complete.h"
+#include "api/p2p_args.h"
+#include "p2p/p2p.h"
+
+static inline int send_common(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
+                              enum mp_send_mode mode, const char *call)
+{
+    MP_CHECK_INIT(call);
+    MP_GET_COMM(c, comm, call);
+    size_t bytes;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &bytes);
+    if (MP_UNLIKELY(rc)) return rc;
+    struct mp_request *r;
+    rc = mp_isend(buf, bytes, dest, tag, c, MP_PT2PT, mode, &r);
+    if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the send");
+    if (r->state != MP_RS_DONE) mp_wait_done(r);
+    return mp_api_finish(r, MPI_STATUS_IGNORE, call);
+}
+
+static inline int isend_common(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
+                               MPI_Request *request, enum mp_send_mode mode, const char *call)
+{
+    MP_CHECK_INIT(call);
+    MP_GET_COMM(c, comm, call);
+    MP_CHECK_REQ_ARG(c, request, call);
+    size_t bytes;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &bytes);
+    if (MP_UNLIKELY(rc)) return rc;
+    rc = mp_isend(buf, bytes, dest, tag, c, MP_PT2PT, mode, request);
+    if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the send");
+    (*request)->count = count;
+    (*request)->dtype = type;
+    return MPI_SUCCESS;
+}
+
+MP_WEAK_ALIAS(Send)
+int PMPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+{
+    return send_common(buf, count, datatype, dest, tag, comm, MP_SEND_STD, "MPI_Send");
+}
+
+MP_WEAK_ALIAS(Ssend)
+int PMPI_Ssend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+{
+    return send_common(buf, count, datatype, dest, tag, comm, MP_SEND_SYNC, "MPI_Ssend");
+}
+
+MP_WEAK_ALIAS(Rsend)
+int PMPI_Rsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
+{
+    return send_common(buf, count, datatype, dest, tag, comm, MP_SEND_READY, "MPI_Rsend");
+}
+
+MP_WEAK_ALIAS(Isend)
+int PMPI_Isend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+               MPI_Request *request)
+{
+    return isend_common(buf, count, datatype, dest, tag, comm, request, MP_SEND_STD, "MPI_Isend");
+}
+
+MP_WEAK_ALIAS(Issend)
+int PMPI_Issend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                MPI_Request *request)
+{
+    return isend_common(buf, count, datatype, dest, tag, comm, request, MP_SEND_SYNC, "MPI_Issend");
+}
+
+MP_WEAK_ALIAS(Irsend)
+int PMPI_Irsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                MPI_Request *request)
+{
+    return isend_common(buf, count, datatype, dest, tag, comm, request, MP_SEND_READY, "MPI_Irsend");
+}
+
+MP_WEAK_ALIAS(Recv)
+int PMPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Status *status)
+{
+    MP_CHECK_INIT("MPI_Recv");
+    MP_GET_COMM(c, comm, "MPI_Recv");
+    size_t bytes;
+    int rc = mp_check_p2p_args("MPI_Recv", c, buf, count, datatype, source, tag, MP_ARG_RECV, &bytes);
+    if (MP_UNLIKELY(rc)) return rc;
+    struct mp_request *r;
+    rc = mp_irecv(buf, bytes, source, tag, c, MP_PT2PT, &r);
+    if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Recv", "cannot start the receive");
+    if (r->state != MP_RS_DONE) mp_wait_done(r);
+    return mp_api_finish(r, status, "MPI_Recv");
+}
+
+MP_WEAK_ALIAS(Irecv)
+int PMPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Request *request)
+{
+    MP_CHECK_INIT("MPI_Irecv");
+    MP_GET_COMM(c, comm, "MPI_Irecv");
+    MP_CHECK_REQ_ARG(c, request, "MPI_Irecv");
+    size_t bytes;
+    int rc = mp_check_p2p_args("MPI_Irecv", c, buf, count, datatype, source, tag, MP_ARG_RECV, &bytes);
+    if (MP_UNLIKELY(rc)) return rc;
+    rc = mp_irecv(buf, bytes, source, tag, c, MP_PT2PT, request);
+    if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Irecv", "cannot start the receive");
+    (*request)->count = count;
+    (*request)->dtype = datatype;
+    return MPI_SUCCESS;
+}
+
+MP_WEAK_ALIAS(Sendrecv)
+int PMPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
+                  int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Status *status)
+{
+    MP_CHECK_INIT("MPI_Sendrecv");
+    MP_GET_COMM(c, comm, "MPI_Sendrecv");
+    size_t sbytes, rbytes;
+    int rc = mp_check_p2p_args("MPI_Sendrecv", c, sendbuf, sendcount, sendtype, dest, sendtag, MP_ARG_SEND, &sbytes);
+    if (MP_UNLIKELY(rc)) return rc;
+    rc = mp_check_p2p_args("MPI_Sendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rbytes);
+    if (MP_UNLIKELY(rc)) return rc;
+    struct mp_request *rr, *sr;
+    rc = mp_irecv(recvbuf, rbytes, source, recvtag, c, MP_PT2PT, &rr);
+    if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Sendrecv", "cannot start the receive");
+    rc = mp_isend(sendbuf, sbytes, dest, sendtag, c, MP_PT2PT, MP_SEND_STD, &sr);
+    if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Sendrecv", "cannot start the send");
+    if (sr->state != MP_RS_DONE) mp_wait_done(sr);
+    int rc_send = mp_api_finish(sr, MPI_STATUS_IGNORE, "MPI_Sendrecv");
+    if (rr->state != MP_RS_DONE) mp_wait_done(rr);
+    int rc_recv = mp_api_finish(rr, status, "MPI_Sendrecv");
+    return rc_recv ? rc_recv : rc_send;
+}
+
+MP_WEAK_ALIAS(Sendrecv_replace)
+int PMPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag,
+                          MPI_Comm comm, MPI_Status *status)
+{
+    MP_CHECK_INIT("MPI_Sendrecv_replace");
+    MP_GET_COMM(c, comm, "MPI_Sendrecv_replace");
+    size_t bytes;
+    int rc = mp_check_p2p_args("MPI_Sendrecv_replace", c, buf, count, datatype, dest, sendtag, MP_ARG_SEND, &bytes);
+    if (MP_UNLIKELY(rc)) return rc;
+    rc = mp_check_p2p_args("MPI_Sendrecv_replace", c, buf, count, datatype, source, recvtag, MP_ARG_RECV, &bytes);
+    if (MP_UNLIKELY(rc)) return rc;
+    void *tmp = bytes ? malloc(bytes) : NULL;
+    if (bytes && !tmp)
+        return mp_error(c, MPI_ERR_NO_MEM, "MPI_Sendrecv_replace", "no memory for a %zu-byte bounce buffer", bytes);
+    struct mp_request *rr, *sr;
+    rc = mp_irecv(tmp, bytes, source, recvtag, c, MP_PT2PT, &rr);
+    if (rc == MPI_SUCCESS) rc = mp_isend(buf, bytes, dest, sendtag, c, MP_PT2PT, MP_SEND_STD, &sr);
+    if (MP_UNLIKELY(rc)) {
+        free(tmp);
+        return mp_error(c, rc, "MPI_Sendrecv_replace", "cannot start the exchange");
+    }
+    if (sr->state != MP_RS_DONE) mp_wait_done(sr);
+    int rc_send = mp_api_finish(sr, MPI_STATUS_IGNORE, "MPI_Sendrecv_replace");
+    if (rr->state != MP_RS_DONE) mp_wait_done(rr);
+    size_t got = rr->st_bytes;
+    int rc_recv = mp_api_finish(rr, status, "MPI_Sendrecv_replace");
+    if (got) memcpy(buf, tmp, got);
+    free(tmp);
+    return rc_recv ? rc_recv : rc_send;
+}
+
+static int probe_args(const char *call, struct mp_comm *c, int source, int tag)
+{
+    if (MP_UNLIKELY((source < 0 || source >= c->size) && source != MPI_ANY_SOURCE && source != MPI_PROC_NULL))
+        return mp_error(c, MPI_ERR_RANK, call, "rank %d is not in %s of size %d (argument source)", source, c->name,
+                        c->size);
+    if (MP_UNLIKELY(tag < 0 && tag != MPI_ANY_TAG))
+        return mp_error(c, MPI_ERR_TAG, call, "invalid tag %d (argument tag)", tag);
+    return MPI_SUCCESS;
+}
+
+MP_WEAK_ALIAS(Iprobe)
+int PMPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status)
+{
+    MP_CHECK_INIT("MPI_Iprobe");
+    MP_GET_COMM(c, comm, "MPI_Iprobe");
+    int rc = probe_args("MPI_Iprobe", c, source, tag);
+    if (rc) return rc;
+    if (!flag) return mp_error(c, MPI_ERR_ARG, "MPI_Iprobe", "NULL flag pointer (argument flag)");
+    return mp_iprobe(source, tag, c, flag, status);
+}
+
+MP_WEAK_ALIAS(Probe)
+int PMPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
+{
+    MP_CHECK_INIT("MPI_Probe");
+    MP_GET_COMM(c, comm, "MPI_Probe");
+    int rc = probe_args("MPI_Probe", c, source, tag);
+    if (rc) return rc;
+    return mp_probe(source, tag, c, status);
+}

@@ -1,0 +1,55 @@
+/* Request pool: requests are carved from chunks and recycled through a free list; chunks are
+ * returned to the system only at MPI_Finalize. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/request.h"
+
+#define REQ_CHUNK 256
+
+struct req_chunk {
+    struct req_chunk *next;
+    struct mp_request reqs[REQ_CHUNK];
+};
+
+static struct mp_request *free_list;
+static struct req_chunk *chunks;
+
+static int grow(void)
+{
+    struct req_chunk *c = malloc(sizeof *c);
+    if (!c) return -1;
+    c->next = chunks;
+    chunks = c;
+    for (int i = REQ_CHUNK - 1; i >= 0; i--) {
+        c->reqs[i].next = free_list;
+        free_list = &c->reqs[i];
+    }
+    return 0;
+}
+
+struct mp_request *mp_req_alloc(void)
+{
+    if (MP_UNLIKELY(!free_list) && grow() != 0) return NULL;
+    struct mp_request *r = free_list;
+    free_list = r->next;
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+void mp_req_release(struct mp_request *r)
+{
+    r->state = MP_RS_IDLE;
+    r->next = free_list;
+    free_list = r;
+}
+
+void mp_req_pool_finalize(void)
+{
+    while (chunks) {
+        struct req_chunk *c = chunks;
+        chunks = c->next;
+        free(c);
+    }
+    free_list = NULL;
+}

@@ -1,0 +1,512 @@
+/* The point-to-point engine: starts sends and receives, matches arriving packets, and runs the
+ * eager and rendezvous protocols.
+ *
+ * Eager (len <= transport eager_max): one packet carries the data; an unexpected one is copied
+ * aside until a receive matches it. Synchronous sends use EAGER_SYNC and complete on the
+ * receiver's ACK, sent when the message is matched.
+ * Rendezvous (larger): RTS carries the length; the receiver answers CTS once matched, and the
+ * sender streams DATA fragments straight from the user buffer into the receive buffer.
+ *
+ * Each peer has an outbox: packets that could not go out at once (transport said AGAIN) wait
+ * there in order, and a new message to that peer queues behind them, which keeps MPI's
+ * non-overtaking order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "p2p/matchq.h"
+#include "p2p/p2p.h"
+#include "p2p/wire.h"
+
+enum proto_state {
+    P_NONE = 0,
+    P_SEND_EAGER,  /* outbox: eager packet to send */
+    P_SEND_RTS,    /* outbox: RTS to send */
+    P_SEND_DATA,   /* outbox: DATA fragments to stream */
+    P_WAIT_ACK,    /* sent EAGER_SYNC, waiting for ACK */
+    P_WAIT_CTS,    /* sent RTS, waiting for CTS */
+    P_RECV_POSTED, /* in a posted queue */
+    P_RECV_CTS,    /* outbox: matched an RTS, CTS to send */
+    P_RECV_DATA,   /* CTS sent, DATA arriving */
+    P_RECV_ACK,    /* outbox: matched an EAGER_SYNC, ACK to send */
+};
+
+struct peer {
+    struct mp_tl_ops *tl;
+    int world;
+    int busy; /* on the busy list */
+    struct mp_request *out_head, *out_tail;
+    struct peer *busy_next;
+};
+
+/* A matchable packet (EAGER, EAGER_SYNC, RTS) reduced to what matching and delivery need. */
+struct msg_view {
+    uint8_t type;
+    uint64_t sreq;
+    size_t len;
+    const void *data;
+};
+
+static struct {
+    struct peer *peers;
+    struct peer *busy;
+    struct mp_matchq **ctx_mq;
+    uint32_t ctx_cap;
+    struct mp_unexp *early_head, *early_tail; /* packets for contexts not created here yet */
+} eng;
+
+static inline uint64_t req_id(const struct mp_request *r)
+{
+    return (uint64_t)(uintptr_t)r;
+}
+
+static inline struct mp_request *req_of(uint64_t id)
+{
+    return (struct mp_request *)(uintptr_t)id;
+}
+
+static inline uint64_t load_u64(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void complete(struct mp_request *r)
+{
+    r->proto = P_NONE;
+    r->state = MP_RS_DONE;
+    if (r->user_freed) mp_req_release(r);
+}
+
+static void complete_proc_null(struct mp_request *r)
+{
+    r->st_source = MPI_PROC_NULL;
+    r->st_tag = MPI_ANY_TAG;
+    r->st_bytes = 0;
+    complete(r);
+}
+
+static inline void set_hdr(struct mp_wire_hdr *h, const struct mp_request *r, uint8_t type)
+{
+    h->ctx = r->comm->ctx + r->cls;
+    h->src = r->comm->rank;
+    h->tag = r->tag;
+    h->type = type;
+    h->pad[0] = h->pad[1] = h->pad[2] = 0;
+}
+
+static int send_ctl(struct peer *p, uint8_t type, const void *body, size_t len)
+{
+    struct mp_wire_hdr h = {.type = type};
+    struct iovec iov = {(void *)body, len};
+    return p->tl->send(p->world, &h, &iov, 1);
+}
+
+/* Sends what request `r` has to send to `p`. Returns MP_TL_OK when r needs nothing more from the
+ * outbox (it may have completed and been released), MP_TL_AGAIN to retry later. */
+static int out_step(struct peer *p, struct mp_request *r)
+{
+    struct mp_wire_hdr h;
+    struct iovec iov[2];
+    uint64_t id;
+    switch (r->proto) {
+    case P_SEND_EAGER:
+        if (r->mode == MP_SEND_SYNC) {
+            id = req_id(r);
+            set_hdr(&h, r, MP_MSG_EAGER_SYNC);
+            iov[0] = (struct iovec){&id, sizeof id};
+            iov[1] = (struct iovec){r->buf, r->bytes};
+            if (p->tl->send(p->world, &h, iov, 2) != MP_TL_OK) return MP_TL_AGAIN;
+            r->proto = P_WAIT_ACK;
+        } else {
+            set_hdr(&h, r, MP_MSG_EAGER);
+            iov[0] = (struct iovec){r->buf, r->bytes};
+            if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) return MP_TL_AGAIN;
+            r->st_bytes = r->bytes;
+            complete(r);
+        }
+        return MP_TL_OK;
+    case P_SEND_RTS: {
+        struct mp_wire_rts rts = {req_id(r), r->bytes};
+        set_hdr(&h, r, MP_MSG_RTS);
+        iov[0] = (struct iovec){&rts, sizeof rts};
+        if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) return MP_TL_AGAIN;
+        r->proto = P_WAIT_CTS;
+        return MP_TL_OK;
+    }
+    case P_SEND_DATA: {
+        const size_t frag = p->tl->frag_max - sizeof id;
+        id = r->remote;
+        h = (struct mp_wire_hdr){.type = MP_MSG_DATA};
+        iov[0] = (struct iovec){&id, sizeof id};
+        while (r->done < r->bytes) {
+            size_t chunk = r->bytes - r->done < frag ? r->bytes - r->done : frag;
+            iov[1] = (struct iovec){(char *)r->buf + r->done, chunk};
+            if (p->tl->send(p->world, &h, iov, 2) != MP_TL_OK) return MP_TL_AGAIN;
+            r->done += chunk;
+        }
+        r->st_bytes = r->bytes;
+        complete(r);
+        return MP_TL_OK;
+    }
+    case P_RECV_CTS: {
+        struct mp_wire_cts cts = {r->remote, req_id(r)};
+        if (send_ctl(p, MP_MSG_CTS, &cts, sizeof cts) != MP_TL_OK) return MP_TL_AGAIN;
+        r->proto = P_RECV_DATA;
+        return MP_TL_OK;
+    }
+    case P_RECV_ACK:
+        id = r->remote;
+        if (send_ctl(p, MP_MSG_ACK, &id, sizeof id) != MP_TL_OK) return MP_TL_AGAIN;
+        complete(r);
+        return MP_TL_OK;
+    default: MP_WARN("internal: request in state %d found in the outbox", r->proto); return MP_TL_OK;
+    }
+}
+
+/* Sends now when the peer's outbox is empty, else queues behind what is there. */
+static void send_or_queue(struct peer *p, struct mp_request *r)
+{
+    if (MP_LIKELY(!p->out_head) && out_step(p, r) == MP_TL_OK) return;
+    r->next = NULL;
+    if (p->out_tail)
+        p->out_tail->next = r;
+    else
+        p->out_head = r;
+    p->out_tail = r;
+    if (!p->busy) {
+        p->busy = 1;
+        p->busy_next = eng.busy;
+        eng.busy = p;
+    }
+}
+
+static int drain_outboxes(void)
+{
+    int events = 0;
+    struct peer **link = &eng.busy;
+    while (*link) {
+        struct peer *p = *link;
+        while (p->out_head) {
+            struct mp_request *r = p->out_head, *next = r->next;
+            if (out_step(p, r) != MP_TL_OK) break;
+            p->out_head = next;
+            events++;
+        }
+        if (!p->out_head) {
+            p->out_tail = NULL;
+            p->busy = 0;
+            *link = p->busy_next;
+        } else {
+            link = &p->busy_next;
+        }
+    }
+    return events;
+}
+
+void mp_send_start(struct mp_request *r)
+{
+    r->state = MP_RS_ACTIVE;
+    r->done = 0;
+    r->st_error = MPI_SUCCESS;
+    if (MP_UNLIKELY(r->peer == MPI_PROC_NULL)) {
+        complete_proc_null(r);
+        return;
+    }
+    struct peer *p = &eng.peers[r->world_peer];
+    r->proto = r->bytes <= p->tl->eager_max ? P_SEND_EAGER : P_SEND_RTS;
+    send_or_queue(p, r);
+}
+
+/* Hands a matched message to receive `r`. */
+static void deliver(struct mp_request *r, const struct msg_view *v)
+{
+    if (v->type == MP_MSG_RTS) {
+        r->remote = v->sreq;
+        r->msg_len = v->len;
+        r->done = 0;
+        if (v->len > r->bytes) r->st_error = MPI_ERR_TRUNCATE;
+        r->proto = P_RECV_CTS;
+        send_or_queue(&eng.peers[r->world_peer], r);
+        return;
+    }
+    size_t n = v->len;
+    if (MP_UNLIKELY(n > r->bytes)) {
+        n = r->bytes;
+        r->st_error = MPI_ERR_TRUNCATE;
+    }
+    memcpy(r->buf, v->data, n);
+    r->msg_len = v->len;
+    r->st_bytes = n;
+    if (v->type == MP_MSG_EAGER_SYNC) {
+        r->remote = v->sreq;
+        r->proto = P_RECV_ACK;
+        send_or_queue(&eng.peers[r->world_peer], r);
+        return;
+    }
+    complete(r);
+}
+
+static struct mp_unexp *unexp_from_view(const struct mp_wire_hdr *h, int world_peer, const struct msg_view *v)
+{
+    size_t copy = v->type == MP_MSG_RTS ? 0 : v->len;
+    struct mp_unexp *e = malloc(sizeof *e + copy);
+    if (!e) {
+        mp_log(MP_LOG_WARN, "out of memory buffering a %zu-byte unexpected message from rank %d", v->len, world_peer);
+        abort();
+    }
+    e->ctx = h->ctx;
+    e->src = h->src;
+    e->tag = h->tag;
+    e->world_peer = world_peer;
+    e->type = v->type;
+    e->len = v->len;
+    e->sreq = v->sreq;
+    e->data = copy ? (void *)(e + 1) : NULL;
+    if (copy) memcpy(e->data, v->data, copy);
+    return e;
+}
+
+static inline struct mp_matchq *mq_of_ctx(uint32_t ctx)
+{
+    return ctx < eng.ctx_cap ? eng.ctx_mq[ctx] : NULL;
+}
+
+static void on_matchable(int world_peer, const struct mp_wire_hdr *h, const void *payload, size_t len)
+{
+    struct msg_view v = {.type = h->type, .data = payload, .len = len};
+    if (h->type == MP_MSG_EAGER_SYNC) {
+        v.sreq = load_u64(payload);
+        v.data = (const char *)payload + sizeof(uint64_t);
+        v.len = len - sizeof(uint64_t);
+    } else if (h->type == MP_MSG_RTS) {
+        struct mp_wire_rts rts;
+        memcpy(&rts, payload, sizeof rts);
+        v.sreq = rts.sreq;
+        v.len = (size_t)rts.len;
+    }
+    struct mp_matchq *mq = mq_of_ctx(h->ctx);
+    if (MP_UNLIKELY(!mq)) {
+        struct mp_unexp *e = unexp_from_view(h, world_peer, &v);
+        e->all_next = NULL;
+        if (eng.early_tail)
+            eng.early_tail->all_next = e;
+        else
+            eng.early_head = e;
+        eng.early_tail = e;
+        return;
+    }
+    if (MP_UNLIKELY(h->src < 0 || h->src >= mq->size)) {
+        MP_WARN("dropped a packet from rank %d with invalid source %d for context %u", world_peer, h->src, h->ctx);
+        return;
+    }
+    struct mp_request *r = mp_matchq_take_posted(mq, h->src, h->tag);
+    if (r) {
+        r->st_source = h->src;
+        r->st_tag = h->tag;
+        r->world_peer = world_peer;
+        deliver(r, &v);
+    } else {
+        mp_matchq_add_unexp(mq, unexp_from_view(h, world_peer, &v));
+    }
+}
+
+static void on_data(const void *payload, size_t len)
+{
+    struct mp_request *r = req_of(load_u64(payload));
+    const char *data = (const char *)payload + sizeof(uint64_t);
+    size_t n = len - sizeof(uint64_t);
+    if (r->done < r->bytes) {
+        size_t room = r->bytes - r->done;
+        memcpy((char *)r->buf + r->done, data, n < room ? n : room);
+    }
+    r->done += n;
+    if (r->done >= r->msg_len) {
+        r->st_bytes = r->msg_len < r->bytes ? r->msg_len : r->bytes;
+        complete(r);
+    }
+}
+
+static void on_recv(int world_peer, const void *hdr, const void *payload, size_t len)
+{
+    const struct mp_wire_hdr *h = hdr;
+    switch (h->type) {
+    case MP_MSG_EAGER:
+    case MP_MSG_EAGER_SYNC:
+    case MP_MSG_RTS: on_matchable(world_peer, h, payload, len); break;
+    case MP_MSG_ACK: complete(req_of(load_u64(payload))); break;
+    case MP_MSG_CTS: {
+        struct mp_wire_cts cts;
+        memcpy(&cts, payload, sizeof cts);
+        struct mp_request *s = req_of(cts.sreq);
+        s->remote = cts.rreq;
+        s->done = 0;
+        s->proto = P_SEND_DATA;
+        send_or_queue(&eng.peers[world_peer], s);
+        break;
+    }
+    case MP_MSG_DATA: on_data(payload, len); break;
+    default: MP_WARN("dropped a packet of unknown type %u from rank %d", h->type, world_peer);
+    }
+}
+
+void mp_recv_start(struct mp_request *r)
+{
+    r->state = MP_RS_ACTIVE;
+    r->st_error = MPI_SUCCESS;
+    if (MP_UNLIKELY(r->peer == MPI_PROC_NULL)) {
+        complete_proc_null(r);
+        return;
+    }
+    struct mp_matchq *mq = r->cls == MP_COLL ? r->comm->mq_coll : r->comm->mq;
+    struct mp_unexp *e = mq->all.head ? mp_matchq_find_unexp(mq, r->peer, r->tag, 1) : NULL;
+    if (!e) {
+        r->proto = P_RECV_POSTED;
+        mp_matchq_post(mq, r);
+        return;
+    }
+    r->st_source = e->src;
+    r->st_tag = e->tag;
+    r->world_peer = e->world_peer;
+    struct msg_view v = {.type = e->type, .sreq = e->sreq, .len = e->len, .data = e->data};
+    deliver(r, &v);
+    free(e);
+}
+
+int mp_progress(void)
+{
+    int events = mp_tl_shm.progress();
+    if (eng.busy) events += drain_outboxes();
+    return events;
+}
+
+int mp_iprobe(int peer, int tag, struct mp_comm *comm, int *flag, MPI_Status *status)
+{
+    if (peer == MPI_PROC_NULL) {
+        *flag = 1;
+        if (status != MPI_STATUS_IGNORE) {
+            status->MPI_SOURCE = MPI_PROC_NULL;
+            status->MPI_TAG = MPI_ANY_TAG;
+            status->MPI_ERROR = MPI_SUCCESS;
+            status->mp_count = 0;
+            status->mp_cancelled = 0;
+        }
+        return MPI_SUCCESS;
+    }
+    mp_progress();
+    struct mp_unexp *e = mp_matchq_find_unexp(comm->mq, peer, tag, 0);
+    *flag = e != NULL;
+    if (e && status != MPI_STATUS_IGNORE) {
+        status->MPI_SOURCE = e->src;
+        status->MPI_TAG = e->tag;
+        status->MPI_ERROR = MPI_SUCCESS;
+        status->mp_count = (long long)e->len;
+        status->mp_cancelled = 0;
+    }
+    return MPI_SUCCESS;
+}
+
+static int ensure_ctx_capacity(uint32_t ctx)
+{
+    if (ctx < eng.ctx_cap) return 0;
+    uint32_t cap = eng.ctx_cap ? eng.ctx_cap : 64;
+    while (cap <= ctx) cap *= 2;
+    struct mp_matchq **t = realloc(eng.ctx_mq, cap * sizeof *t);
+    if (!t) return -1;
+    memset(t + eng.ctx_cap, 0, (cap - eng.ctx_cap) * sizeof *t);
+    eng.ctx_mq = t;
+    eng.ctx_cap = cap;
+    return 0;
+}
+
+/* Moves packets that arrived before their context existed here into its unexpected queue. */
+static void adopt_early(struct mp_matchq *mq)
+{
+    struct mp_unexp **link = &eng.early_head, *last = NULL;
+    while (*link) {
+        struct mp_unexp *e = *link;
+        if (e->ctx != mq->ctx) {
+            last = e;
+            link = &e->all_next;
+            continue;
+        }
+        *link = e->all_next;
+        if (e->src < 0 || e->src >= mq->size) {
+            MP_WARN("dropped a packet from rank %d with invalid source %d for context %u", e->world_peer, e->src,
+                    e->ctx);
+            free(e);
+            continue;
+        }
+        mp_matchq_add_unexp(mq, e);
+    }
+    eng.early_tail = last;
+}
+
+int mp_p2p_comm_attach(struct mp_comm *c)
+{
+    if (ensure_ctx_capacity(c->ctx + 1) != 0) return MPI_ERR_NO_MEM;
+    c->mq = mp_matchq_create(c->ctx, c->size);
+    c->mq_coll = mp_matchq_create(c->ctx + 1, c->size);
+    if (!c->mq || !c->mq_coll) {
+        mp_matchq_destroy(c->mq);
+        mp_matchq_destroy(c->mq_coll);
+        c->mq = c->mq_coll = NULL;
+        return MPI_ERR_NO_MEM;
+    }
+    eng.ctx_mq[c->ctx] = c->mq;
+    eng.ctx_mq[c->ctx + 1] = c->mq_coll;
+    if (eng.early_head) {
+        adopt_early(c->mq);
+        adopt_early(c->mq_coll);
+    }
+    return MPI_SUCCESS;
+}
+
+void mp_p2p_comm_detach(struct mp_comm *c)
+{
+    if (c->mq) eng.ctx_mq[c->ctx] = NULL;
+    if (c->mq_coll) eng.ctx_mq[c->ctx + 1] = NULL;
+    mp_matchq_destroy(c->mq);
+    mp_matchq_destroy(c->mq_coll);
+    c->mq = c->mq_coll = NULL;
+}
+
+int mp_p2p_init(const int *host_of)
+{
+    eng.peers = calloc((size_t)mp_g.world_size, sizeof *eng.peers);
+    if (!eng.peers) return MPI_ERR_NO_MEM;
+    const char *allowed = getenv("MSGPASS_TRANSPORTS");
+    if (allowed && !strstr(allowed, "shm")) {
+        mp_log(MP_LOG_WARN, "MSGPASS_TRANSPORTS=%s: no transport of this build is allowed (this build has: shm)",
+               allowed);
+        return MPI_ERR_OTHER;
+    }
+    struct mp_tl_peers peers = {mp_g.world_rank, mp_g.world_size, host_of, mp_g.jobid};
+    int rc = mp_tl_shm.init(&peers, on_recv);
+    if (rc != MPI_SUCCESS) return rc;
+    for (int r = 0; r < mp_g.world_size; r++) {
+        eng.peers[r].world = r;
+        if (!mp_tl_shm.reachable(r)) {
+            mp_log(MP_LOG_WARN, "no transport reaches rank %d on another host (this build has: shm)", r);
+            return MPI_ERR_OTHER;
+        }
+        eng.peers[r].tl = &mp_tl_shm;
+    }
+    MP_INFO("transport shm for all %d peers: eager up to %zu bytes, rendezvous above, fragments of %zu bytes",
+            mp_g.world_size, mp_tl_shm.eager_max, mp_tl_shm.frag_max);
+    return MPI_SUCCESS;
+}
+
+void mp_p2p_finalize(void)
+{
+    mp_tl_shm.finalize();
+    while (eng.early_head) {
+        struct mp_unexp *e = eng.early_head;
+        eng.early_head = e->all_next;
+        free(e);
+    }
+    free(eng.ctx_mq);
+    free(eng.peers);
+    memset(&eng, 0, sizeof eng);
+}

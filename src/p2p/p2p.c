@@ -1,0 +1,125 @@
+/* Requests in and out of the engine: creating them, waiting for them, and the blocking calls the
+ * collectives use. */
+#include "p2p/idle.h"
+#include "p2p/p2p.h"
+
+static struct mp_request *new_request(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm,
+                                      enum mp_class cls, uint8_t kind)
+{
+    struct mp_request *r = mp_req_alloc();
+    if (MP_UNLIKELY(!r)) return NULL;
+    r->kind = kind;
+    r->cls = (uint8_t)cls;
+    r->buf = buf;
+    r->bytes = bytes;
+    r->peer = peer;
+    r->tag = tag;
+    r->comm = comm;
+    if (peer >= 0) r->world_peer = mp_comm_world_rank(comm, peer);
+    return r;
+}
+
+int mp_isend(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
+             enum mp_send_mode mode, struct mp_request **req)
+{
+    struct mp_request *r = new_request((void *)buf, bytes, peer, tag, comm, cls, MP_REQ_SEND);
+    if (MP_UNLIKELY(!r)) return MPI_ERR_NO_MEM;
+    r->mode = (uint8_t)mode;
+    mp_send_start(r);
+    *req = r;
+    return MPI_SUCCESS;
+}
+
+int mp_irecv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
+             struct mp_request **req)
+{
+    struct mp_request *r = new_request(buf, bytes, peer, tag, comm, cls, MP_REQ_RECV);
+    if (MP_UNLIKELY(!r)) return MPI_ERR_NO_MEM;
+    mp_recv_start(r);
+    *req = r;
+    return MPI_SUCCESS;
+}
+
+struct mp_request *mp_prequest_create(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm,
+                                      enum mp_send_mode mode, int is_send)
+{
+    struct mp_request *r =
+        new_request(buf, bytes, peer, tag, comm, MP_PT2PT, (uint8_t)(is_send ? MP_REQ_SEND : MP_REQ_RECV));
+    if (r) {
+        r->mode = (uint8_t)mode;
+        r->persistent = 1;
+        r->state = MP_RS_IDLE;
+    }
+    return r;
+}
+
+void mp_wait_done(struct mp_request *r)
+{
+    struct mp_idle idle;
+    mp_idle_reset(&idle);
+    while (r->state != MP_RS_DONE) {
+        if (mp_progress())
+            mp_idle_reset(&idle);
+        else if (r->state != MP_RS_DONE)
+            mp_idle_wait(&idle);
+    }
+}
+
+int mp_req_finish(struct mp_request *r, MPI_Status *status)
+{
+    mp_req_status(r, status);
+    int err = r->st_error;
+    if (r->persistent)
+        r->state = MP_RS_IDLE;
+    else
+        mp_req_release(r);
+    return err;
+}
+
+int mp_wait(struct mp_request *r, MPI_Status *status)
+{
+    if (r->state != MP_RS_DONE) mp_wait_done(r);
+    return mp_req_finish(r, status);
+}
+
+int mp_send(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls)
+{
+    struct mp_request *r;
+    int rc = mp_isend(buf, bytes, peer, tag, comm, cls, MP_SEND_STD, &r);
+    return rc != MPI_SUCCESS ? rc : mp_wait(r, MPI_STATUS_IGNORE);
+}
+
+int mp_recv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls, MPI_Status *status)
+{
+    struct mp_request *r;
+    int rc = mp_irecv(buf, bytes, peer, tag, comm, cls, &r);
+    return rc != MPI_SUCCESS ? rc : mp_wait(r, status);
+}
+
+int mp_sendrecv(const void *sendbuf, size_t sendbytes, int dest, void *recvbuf, size_t recvbytes, int source, int tag,
+                struct mp_comm *comm, enum mp_class cls)
+{
+    struct mp_request *rr, *sr;
+    int rc = mp_irecv(recvbuf, recvbytes, source, tag, comm, cls, &rr);
+    if (rc != MPI_SUCCESS) return rc;
+    rc = mp_isend(sendbuf, sendbytes, dest, tag, comm, cls, MP_SEND_STD, &sr);
+    if (rc != MPI_SUCCESS) {
+        mp_wait(rr, MPI_STATUS_IGNORE);
+        return rc;
+    }
+    int rc_send = mp_wait(sr, MPI_STATUS_IGNORE);
+    int rc_recv = mp_wait(rr, MPI_STATUS_IGNORE);
+    return rc_recv != MPI_SUCCESS ? rc_recv : rc_send;
+}
+
+int mp_probe(int peer, int tag, struct mp_comm *comm, MPI_Status *status)
+{
+    struct mp_idle idle;
+    mp_idle_reset(&idle);
+    int flag = 0;
+    for (;;) {
+        mp_iprobe(peer, tag, comm, &flag, status);
+        if (flag) return MPI_SUCCESS;
+        mp_idle_wait(&idle);
+    }
+}

@@ -1,0 +1,146 @@
+/* The shared-memory ring: one single-producer/single-consumer ring per sender -> receiver pair.
+ *
+ * The ring is a power-of-two array of 64-byte cells in the receiver's segment. An entry starts on
+ * a cell with an 8-byte control word {valid bit, wrap bit, payload length}, followed by the
+ * payload, and covers whole cells. The producer writes the payload, zeroes the control word of
+ * the cell right after the entry, and only then stores the entry's control word with release
+ * semantics. So the consumer, which polls one control word at its read position, sees either 0
+ * (nothing yet) or a complete entry: stale bytes from an earlier lap can never look valid,
+ * because the cell after every published entry was cleared before that entry became visible.
+ *
+ * No locks, no atomics beyond acquire/release ordering, no syscalls. The consumer publishes how
+ * far it has read (tail) lazily: every quarter ring, and whenever it finds the ring empty, so a
+ * producer waiting for space is never stranded. The producer caches the tail and rereads it only
+ * when the ring looks full. Head and tail never share a cache line. */
+#ifndef MP_SHM_RING_H
+#define MP_SHM_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MP_RING_CELL 64u
+#define MP_RING_VALID (1ull << 63)
+#define MP_RING_WRAP (1ull << 62)
+#define MP_RING_LEN_MASK 0xffffffffull
+
+struct mp_ring_shared {
+    _Alignas(64) volatile uint64_t tail; /* bytes consumed, written by the consumer only */
+    char pad[56];
+    _Alignas(64) unsigned char cells[]; /* ring_size bytes */
+};
+
+static inline size_t mp_ring_footprint(size_t ring_size)
+{
+    return sizeof(struct mp_ring_shared) + ring_size;
+}
+
+static inline uint64_t mp_ring_entry_bytes(size_t len)
+{
+    return (8 + (uint64_t)len + MP_RING_CELL - 1) & ~(uint64_t)(MP_RING_CELL - 1);
+}
+
+/* Largest payload one entry may carry in a ring of `ring_size` bytes: an entry plus its wrap
+ * filler and the cleared cell must always fit. */
+static inline size_t mp_ring_max_payload(size_t ring_size)
+{
+    return ring_size / 2 - 8 - MP_RING_CELL;
+}
+
+struct mp_ring_tx {
+    struct mp_ring_shared *ring;
+    uint64_t head;       /* bytes produced */
+    uint64_t tail_cache; /* last tail read from the consumer */
+    uint64_t mask;
+};
+
+struct mp_ring_rx {
+    struct mp_ring_shared *ring;
+    uint64_t pos;       /* bytes consumed */
+    uint64_t published; /* last value stored to ring->tail */
+    uint64_t mask;
+};
+
+static inline void mp_ring_tx_init(struct mp_ring_tx *tx, struct mp_ring_shared *ring, size_t ring_size)
+{
+    tx->ring = ring;
+    tx->head = 0;
+    tx->tail_cache = 0;
+    tx->mask = ring_size - 1;
+}
+
+static inline void mp_ring_rx_init(struct mp_ring_rx *rx, struct mp_ring_shared *ring, size_t ring_size)
+{
+    rx->ring = ring;
+    rx->pos = 0;
+    rx->published = 0;
+    rx->mask = ring_size - 1;
+}
+
+static inline uint64_t *mp_ring_ctl(struct mp_ring_shared *ring, uint64_t offset)
+{
+    return (uint64_t *)(void *)(ring->cells + offset);
+}
+
+/* Returns where to write `len` payload bytes, or NULL when the ring has no room now. The entry
+ * becomes visible with mp_ring_commit(tx, len). */
+static inline void *mp_ring_reserve(struct mp_ring_tx *tx, size_t len)
+{
+    const uint64_t size = tx->mask + 1;
+    const uint64_t need = mp_ring_entry_bytes(len);
+    uint64_t off = tx->head & tx->mask;
+    const uint64_t filler = off + need > size ? size - off : 0;
+    if (tx->head + filler + need + MP_RING_CELL - tx->tail_cache > size) {
+        tx->tail_cache = __atomic_load_n(&tx->ring->tail, __ATOMIC_ACQUIRE);
+        if (tx->head + filler + need + MP_RING_CELL - tx->tail_cache > size) return NULL;
+    }
+    if (filler) {
+        *mp_ring_ctl(tx->ring, 0) = 0;
+        __atomic_store_n(mp_ring_ctl(tx->ring, off), MP_RING_VALID | MP_RING_WRAP, __ATOMIC_RELEASE);
+        tx->head += filler;
+        off = 0;
+    }
+    return tx->ring->cells + off + 8;
+}
+
+static inline void mp_ring_commit(struct mp_ring_tx *tx, size_t len)
+{
+    const uint64_t off = tx->head & tx->mask;
+    const uint64_t need = mp_ring_entry_bytes(len);
+    *mp_ring_ctl(tx->ring, (off + need) & tx->mask) = 0;
+    __atomic_store_n(mp_ring_ctl(tx->ring, off), MP_RING_VALID | (uint64_t)len, __ATOMIC_RELEASE);
+    tx->head += need;
+}
+
+static inline void mp_ring_publish(struct mp_ring_rx *rx)
+{
+    __atomic_store_n(&rx->ring->tail, rx->pos, __ATOMIC_RELEASE);
+    rx->published = rx->pos;
+}
+
+/* Returns the next entry's payload and stores its length, or returns NULL when the ring is
+ * empty. The payload stays valid until mp_ring_consume. */
+static inline const void *mp_ring_peek(struct mp_ring_rx *rx, size_t *len)
+{
+    for (;;) {
+        const uint64_t off = rx->pos & rx->mask;
+        const uint64_t ctl = __atomic_load_n(mp_ring_ctl(rx->ring, off), __ATOMIC_ACQUIRE);
+        if (!ctl) {
+            if (rx->published != rx->pos) mp_ring_publish(rx);
+            return NULL;
+        }
+        if (ctl & MP_RING_WRAP) {
+            rx->pos += rx->mask + 1 - off;
+            continue;
+        }
+        *len = (size_t)(ctl & MP_RING_LEN_MASK);
+        return rx->ring->cells + off + 8;
+    }
+}
+
+static inline void mp_ring_consume(struct mp_ring_rx *rx, size_t len)
+{
+    rx->pos += mp_ring_entry_bytes(len);
+    if (rx->pos - rx->published >= (rx->mask + 1) / 4) mp_ring_publish(rx);
+}
+
+#endif
