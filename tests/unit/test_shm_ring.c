@@ -1,0 +1,167 @@
+/* The shm ring between two real processes (fork) over a real shared mapping, plus single-process
+ * checks of wrap-around, full-ring refusal and stale-data immunity. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "transports/shm/shm_ring.h"
+
+#define RING 4096u
+
+static struct mp_ring_shared *map_ring(void)
+{
+    void *p = mmap(NULL, mp_ring_footprint(RING), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(p != MAP_FAILED);
+    return p;
+}
+
+static void fill(unsigned char *p, size_t len, uint32_t seed)
+{
+    for (size_t i = 0; i < len; i++) p[i] = (unsigned char)(seed * 31u + i * 7u);
+}
+
+static int check(const unsigned char *p, size_t len, uint32_t seed)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != (unsigned char)(seed * 31u + i * 7u)) return 0;
+    return 1;
+}
+
+static size_t len_of(uint32_t i)
+{
+    return (i * 37u) % (mp_ring_max_payload(RING) + 1);
+}
+
+static void test_empty_ring_has_nothing(void **state)
+{
+    (void)state;
+    struct mp_ring_shared *ring = map_ring();
+    struct mp_ring_rx rx;
+    mp_ring_rx_init(&rx, ring, RING);
+    size_t len = 99;
+    assert_null(mp_ring_peek(&rx, &len));
+    assert_int_equal(len, 99);
+    munmap(ring, mp_ring_footprint(RING));
+}
+
+static void test_full_ring_refuses_then_accepts(void **state)
+{
+    (void)state;
+    struct mp_ring_shared *ring = map_ring();
+    struct mp_ring_tx tx;
+    struct mp_ring_rx rx;
+    mp_ring_tx_init(&tx, ring, RING);
+    mp_ring_rx_init(&rx, ring, RING);
+    const size_t len = 100; /* 2 cells per entry */
+    int accepted = 0;
+    void *p;
+    while ((p = mp_ring_reserve(&tx, len)) != NULL) {
+        fill(p, len, (uint32_t)accepted);
+        mp_ring_commit(&tx, len);
+        accepted++;
+    }
+    /* 64 cells, one kept clear: 31 two-cell entries fit. */
+    assert_int_equal(accepted, (RING / MP_RING_CELL - 1) / 2);
+    size_t got = 0;
+    const unsigned char *q = mp_ring_peek(&rx, &got);
+    assert_non_null(q);
+    assert_int_equal(got, len);
+    assert_true(check(q, got, 0));
+    mp_ring_consume(&rx, got);
+    /* Still nothing published (less than a quarter consumed): the producer stays refused ... */
+    assert_null(mp_ring_reserve(&tx, len));
+    /* ... until the consumer drains and finds the ring empty, which publishes its position. */
+    for (int i = 1; i < accepted; i++) {
+        q = mp_ring_peek(&rx, &got);
+        assert_non_null(q);
+        assert_true(check(q, got, (uint32_t)i));
+        mp_ring_consume(&rx, got);
+    }
+    assert_null(mp_ring_peek(&rx, &got));
+    assert_non_null(mp_ring_reserve(&tx, len));
+    munmap(ring, mp_ring_footprint(RING));
+}
+
+/* Payload bytes that look like a valid control word must never be taken for an entry. */
+static void test_stale_payload_never_valid(void **state)
+{
+    (void)state;
+    struct mp_ring_shared *ring = map_ring();
+    struct mp_ring_tx tx;
+    struct mp_ring_rx rx;
+    mp_ring_tx_init(&tx, ring, RING);
+    mp_ring_rx_init(&rx, ring, RING);
+    uint64_t fake = MP_RING_VALID | 8;
+    for (uint32_t round = 0; round < 200; round++) {
+        size_t len = 64 * (1 + round % 5);
+        unsigned char *p = mp_ring_reserve(&tx, len);
+        assert_non_null(p);
+        for (size_t off = 0; off + 8 <= len; off += 8) memcpy(p + off, &fake, 8);
+        mp_ring_commit(&tx, len);
+        size_t got = 0;
+        const void *q = mp_ring_peek(&rx, &got);
+        assert_non_null(q);
+        assert_int_equal(got, len);
+        mp_ring_consume(&rx, got);
+        assert_null(mp_ring_peek(&rx, &got));
+    }
+    munmap(ring, mp_ring_footprint(RING));
+}
+
+static void test_two_processes_stream(void **state)
+{
+    (void)state;
+    struct mp_ring_shared *ring = map_ring();
+    const uint32_t n = 200000;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct mp_ring_tx tx;
+        mp_ring_tx_init(&tx, ring, RING);
+        for (uint32_t i = 0; i < n; i++) {
+            size_t len = len_of(i);
+            unsigned char *p;
+            while ((p = mp_ring_reserve(&tx, len + 4)) == NULL) {}
+            memcpy(p, &i, 4);
+            fill(p + 4, len, i);
+            mp_ring_commit(&tx, len + 4);
+        }
+        _exit(0);
+    }
+    struct mp_ring_rx rx;
+    mp_ring_rx_init(&rx, ring, RING);
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        size_t got = 0;
+        const unsigned char *q;
+        while ((q = mp_ring_peek(&rx, &got)) == NULL) {}
+        uint32_t seq;
+        memcpy(&seq, q, 4);
+        if (seq != i || got != len_of(i) + 4 || !check(q + 4, got - 4, i)) bad++;
+        mp_ring_consume(&rx, got);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(bad, 0);
+    munmap(ring, mp_ring_footprint(RING));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_ring_has_nothing),
+        cmocka_unit_test(test_full_ring_refuses_then_accepts),
+        cmocka_unit_test(test_stale_payload_never_valid),
+        cmocka_unit_test(test_two_processes_stream),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
