@@ -88,8 +88,9 @@ void mpprun_make_jobid(char *buf, size_t len);
 
 /* output.c */
 void mpprun_stream_init(struct mpprun_stream *s, int fd, int dest, int rank, char *buf);
-/* Reads what the pipe has; returns 0, or -1 at EOF (fd closed, remaining data flushed or queued). */
-int mpprun_stream_read(struct mpprun_job *job, struct mpprun_stream *s);
+/* Reads what the pipe has (at EOF: closes it, s->fd = -1) and forwards what it can; returns the
+ * number of bytes read. */
+size_t mpprun_stream_read(struct mpprun_job *job, struct mpprun_stream *s);
 /* Forwards every complete line that can go now (and what EOF left behind). */
 void mpprun_flush_all(struct mpprun_job *job);
 /* At the end of the job: reads what is left in every pipe, then forwards everything. */

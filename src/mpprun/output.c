@@ -143,13 +143,14 @@ void mpprun_flush_all(struct mpprun_job *job)
     }
 }
 
-int mpprun_stream_read(struct mpprun_job *job, struct mpprun_stream *s)
+size_t mpprun_stream_read(struct mpprun_job *job, struct mpprun_stream *s)
 {
-    if (s->fd < 0) return -1;
-    while (s->len < MPPRUN_OUTBUF) {
+    size_t got = 0;
+    while (s->fd >= 0 && s->len < MPPRUN_OUTBUF) {
         ssize_t n = read(s->fd, s->buf + s->len, MPPRUN_OUTBUF - s->len);
         if (n > 0) {
             s->len += (size_t)n;
+            got += (size_t)n;
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
@@ -158,10 +159,9 @@ int mpprun_stream_read(struct mpprun_job *job, struct mpprun_stream *s)
         close(s->fd);
         s->fd = -1;
         s->eof = 1;
-        break;
     }
     if (stream_flush(job, s)) mpprun_flush_all(job);
-    return s->fd < 0 ? -1 : 0;
+    return got;
 }
 
 static void force_eof(struct mpprun_stream *s)
@@ -180,9 +180,7 @@ void mpprun_drain_all(struct mpprun_job *job)
             for (int k = 0; k < 2; k++) {
                 struct mpprun_stream *s = ss[k];
                 if (s->fd < 0 || s->len == MPPRUN_OUTBUF) continue;
-                size_t before = s->len;
-                mpprun_stream_read(job, s);
-                if (s->fd < 0 || s->len != before) progress = 1;
+                if (mpprun_stream_read(job, s) > 0 || s->fd < 0) progress = 1;
             }
         }
         mpprun_flush_all(job);

@@ -102,6 +102,17 @@ struct child_plan {
     char env[7][64];
 };
 
+/* Marks every descriptor above 2 close-on-exec. */
+static void close_inherited_fds(void)
+{
+#ifdef CLOSE_RANGE_CLOEXEC
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) max = 65536;
+    for (int fd = 3; fd < max; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 static _Noreturn void child_exec(const struct child_plan *c)
 {
     static const char *const names[7] = {"MSGPASS_BOOT_FD",    "MSGPASS_RANK",       "MSGPASS_SIZE", "MSGPASS_JOBID",
@@ -114,7 +125,9 @@ static _Noreturn void child_exec(const struct child_plan *c)
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent) _exit(MPPRUN_EXIT_NOEXEC);
     int in = c->in_fd >= 0 ? c->in_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (in < 0 || dup2(in, 0) < 0 || dup2(c->out_fd, 1) < 0 || dup2(c->err_fd, 2) < 0) _exit(MPPRUN_EXIT_NOEXEC);
-    if (fcntl(c->boot_fd, F_SETFD, 0) < 0) _exit(MPPRUN_EXIT_NOEXEC); /* the one fd the rank inherits */
+    /* Descriptors mpprun inherited stay with mpprun; the rank gets stdio and the bootstrap socket. */
+    close_inherited_fds();
+    if (fcntl(c->boot_fd, F_SETFD, 0) < 0) _exit(MPPRUN_EXIT_NOEXEC);
     for (int i = 0; i < 7; i++) {
         if (setenv(names[i], c->env[i], 1) < 0) {
             dprintf(2, "mpprun: cannot set %s: %s\n", names[i], strerror(errno));
