@@ -236,7 +236,7 @@ static void deliver(struct mp_request *r, const struct msg_view *v)
         n = r->bytes;
         r->st_error = MPI_ERR_TRUNCATE;
     }
-    memcpy(r->buf, v->data, n);
+    if (n) memcpy(r->buf, v->data, n);
     r->msg_len = v->len;
     r->st_bytes = n;
     if (v->type == MP_MSG_EAGER_SYNC) {
