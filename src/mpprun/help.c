@@ -11,11 +11,15 @@ struct env_doc {
 };
 
 static const struct env_doc env_vars[] = {
-    {"MSGPASS_LOG", "warn", "log level: none|warn|info|debug"},
-    {"MSGPASS_DEBUG", "0", "anything but 0: same as MSGPASS_LOG=debug"},
-    {"MSGPASS_TRANSPORTS", "shm,tcp", "allowed transports in order of preference (shm, tcp, ofi)"},
-    {"MSGPASS_SHM_EAGER_MAX", "16K", "largest message the shm transport sends eagerly (bytes, K/M/G)"},
-    {"MSGPASS_SHM_RING_SIZE", "4K", "bytes per sender->receiver shm ring (K/M/G)"},
+    {"MSGPASS_LOG", "warn", "none|warn|info|debug: how much the library says on stderr"},
+    {"MSGPASS_DEBUG", "unset", "anything but 0: same as MSGPASS_LOG=debug"},
+    {"MSGPASS_TRANSPORTS", "shm", "allowed transports in order of preference (this build: shm)"},
+    {"MSGPASS_SHM_RING_SIZE", "64K",
+     "bytes per sender->receiver shm ring, power of two >= 4096 (16K above 16 ranks/host)"},
+    {"MSGPASS_SHM_EAGER_MAX", "16K", "largest message sent eagerly over shm (default: a quarter of the ring)"},
+    {"MSGPASS_SPIN_POLLS", "20000", "polls a waiting rank spins before yielding (16 when oversubscribed)"},
+    {"MSGPASS_YIELD_POLLS", "2000", "polls with sched_yield before sleeping (64 when oversubscribed)"},
+    {"MSGPASS_SLEEP_MAX_US", "1000", "longest sleep between polls, microseconds (200 when oversubscribed)"},
 };
 
 void mpprun_print_usage_hint(void)
@@ -53,5 +57,5 @@ void mpprun_print_help(void)
           stdout);
     for (size_t i = 0; i < sizeof env_vars / sizeof env_vars[0]; i++)
         printf("  %-24s [%s] %s\n", env_vars[i].name, env_vars[i].def, env_vars[i].what);
-    fputs("\nSee docs/mpprun.md and docs/environment.md.\n", stdout);
+    fputs("\nSizes take K/M/G suffixes. See docs/mpprun.md and docs/environment.md.\n", stdout);
 }
