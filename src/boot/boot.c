@@ -300,7 +300,7 @@ _Noreturn void mp_boot_abort(int code, const char *msg)
         line[pos++] = '\n';
         send_all(line, pos);
     } else {
-        fprintf(stderr, "msgpass: MPI_Abort with code %d: %s\n", code, msg);
+        fprintf(stderr, "msgpass: job aborted with code %d: %s\n", code, msg);
     }
     fflush(stdout);
     fflush(stderr);
