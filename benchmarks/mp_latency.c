@@ -1,0 +1,81 @@
+/* mp_latency: ping-pong latency between two ranks, OSU osu_latency compatible (options, columns,
+ * method): for each size, rank 0 sends and waits for the reply; latency = half the round trip,
+ * averaged over the timed iterations, in microseconds. Plain MPI: builds with any mpicc.
+ * Usage: mp_latency [-m [MIN:]MAX] [-i ITERS] [-x WARMUP] [-c] [--format text|json|csv] */
+#include "bench_common.h"
+
+int main(int argc, char **argv)
+{
+    int rank, size;
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    struct bench_opts o = {0, 1L << 22, 10000, 1000, 1000, 100, 0, 0, FMT_TEXT};
+    int p = bench_parse(argc, argv, &o, 0, rank);
+    if (p != 0) {
+        MPI_Finalize();
+        return p > 0 ? 0 : 1;
+    }
+    if (size != 2) {
+        if (rank == 0)
+            fprintf(stderr, "%s: this test requires exactly two ranks (got %d)\n", argv[0], size);
+        MPI_Finalize();
+        return 1;
+    }
+    struct bench_meta m;
+    bench_meta_get(&m);
+    struct bench_out out = {"mp_latency", "MPI Latency Test (OSU osu_latency compatible)", "Latency (us)",
+                            "latency_us", 0};
+    if (rank == 0)
+        bench_header(&out, &o, &m);
+
+    unsigned char *sbuf = bench_alloc((size_t)o.max_size), *rbuf = bench_alloc((size_t)o.max_size);
+    int peer = 1 - rank, failed = 0;
+    for (long sz = o.min_size; sz <= o.max_size; sz = sz ? sz * 2 : 1) {
+        int iters = sz > LARGE_MESSAGE_SIZE ? o.iters_large : o.iters;
+        int skip = sz > LARGE_MESSAGE_SIZE ? o.skip_large : o.skip;
+        int errors = 0;
+        double t_start = 0.0, t_end = 0.0;
+        MPI_Barrier(MPI_COMM_WORLD);
+        for (int i = 0; i < iters + skip; i++) {
+            if (i == skip && rank == 0)
+                t_start = MPI_Wtime();
+            if (rank == 0) {
+                if (o.validate)
+                    bench_fill(sbuf, sz, i, 0);
+                MPI_Send(sbuf, (int)sz, MPI_CHAR, peer, 1, MPI_COMM_WORLD);
+                MPI_Recv(rbuf, (int)sz, MPI_CHAR, peer, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                if (o.validate)
+                    errors += bench_check(rbuf, sz, i, 1);
+            } else {
+                MPI_Recv(rbuf, (int)sz, MPI_CHAR, peer, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                if (o.validate) {
+                    errors += bench_check(rbuf, sz, i, 0);
+                    bench_fill(sbuf, sz, i, 1);
+                }
+                MPI_Send(sbuf, (int)sz, MPI_CHAR, peer, 1, MPI_COMM_WORLD);
+            }
+        }
+        if (rank == 0)
+            t_end = MPI_Wtime();
+        if (o.validate) {
+            int all = 0;
+            MPI_Allreduce(&errors, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+            errors = all;
+            failed |= errors != 0;
+        }
+        if (rank == 0) {
+            double lat = iters > 0 ? (t_end - t_start) * 1e6 / (2.0 * iters) : 0.0;
+            bench_row(&out, &o, &m, sz, iters, lat, errors == 0);
+        }
+    }
+    if (rank == 0) {
+        bench_footer(&out, &o);
+        if (failed)
+            fprintf(stderr, "%s: data validation FAILED\n", argv[0]);
+    }
+    free(sbuf);
+    free(rbuf);
+    MPI_Finalize();
+    return failed ? 1 : 0;
+}
