@@ -68,7 +68,6 @@ int mp_error(struct mp_comm *comm, int errclass, const char *call, const char *f
     }
     char msg[768];
     snprintf(msg, sizeof msg, "rank %d: %s: %s: %s", mp_g.world_rank, call, what, text);
-    fprintf(stderr, "msgpass: %s\n", msg);
-    fflush(stderr);
+    /* The launcher prints the message once for the whole job (a singleton prints it itself). */
     mp_boot_abort(errclass, msg);
 }
