@@ -190,7 +190,7 @@ static void serve_line(struct mpprun_job *job, struct mpprun_rank *r, char *line
         for (; msg[i] && i < sizeof clean - 1; i++) clean[i] = isprint((unsigned char)msg[i]) ? msg[i] : '?';
         clean[i] = '\0';
         int ecode = (int)(code & 255);
-        mpprun_fail(job, ecode ? ecode : 1, "mpprun: rank %d (pid %ld) called MPI_Abort with code %ld%s%s", r->rank,
+        mpprun_fail(job, ecode ? ecode : 1, "mpprun: rank %d (pid %ld) aborted the job with code %ld%s%s", r->rank,
                     (long)r->pid, code, *clean ? ": " : "", clean);
     } else if (!strcmp(line, "FINI")) {
         r->did_fini = 1;

@@ -218,7 +218,7 @@ singleton)
 boot_abort)
     run -n 3 "$LT_BOOT" abort 1
     expect_rc 5; expect_one_report
-    expect_err "^mpprun: rank 1 \(pid [0-9]+\) called MPI_Abort with code 5: test$"
+    expect_err "^mpprun: rank 1 \(pid [0-9]+\) aborted the job with code 5: test$"
     expect_no_leftovers
     run -n 2 "$LT_BOOT" abort 0 256
     expect_rc 1; expect_err "rank 0 .*MPI_Abort with code 256"
