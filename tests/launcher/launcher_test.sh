@@ -221,7 +221,7 @@ boot_abort)
     expect_err "^mpprun: rank 1 \(pid [0-9]+\) aborted the job with code 5: test$"
     expect_no_leftovers
     run -n 2 "$LT_BOOT" abort 0 256
-    expect_rc 1; expect_err "rank 0 .*MPI_Abort with code 256"
+    expect_rc 1; expect_err "rank 0 .*aborted the job with code 256"
     env -u MSGPASS_BOOT_FD "$LT_BOOT" abort 0 6 >"$OUT" 2>"$ERR"
     RC=$?
     expect_rc 6; expect_err "code 6: test"
