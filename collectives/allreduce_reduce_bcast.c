@@ -8,5 +8,5 @@ int mp_allreduce_reduce_bcast(const void *sendbuf, void *recvbuf, size_t n, MPI_
 {
     int rc = mp_reduce_binomial(sendbuf, recvbuf, n, base, op, 0, comm);
     if (rc != MPI_SUCCESS) return rc;
-    return mp_bcast_binomial(recvbuf, n * mp_dtype_get(base)->size, 0, comm);
+    return mp_bcast_binomial(recvbuf, mp_dtype_bytes(mp_dtype_get(base), n), 0, comm);
 }

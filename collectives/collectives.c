@@ -12,7 +12,7 @@ int mp_barrier(struct mp_comm *comm)
 /* Every member passes the same count, so a zero count means no member has anything to move. */
 int mp_bcast(void *buf, int count, MPI_Datatype type, int root, struct mp_comm *comm)
 {
-    size_t bytes = (size_t)count * mp_dtype_get(type)->size;
+    size_t bytes = mp_dtype_bytes(mp_dtype_get(type), (size_t)count);
     if (bytes == 0 || comm->size == 1) return MPI_SUCCESS;
     return mp_bcast_binomial(buf, bytes, root, comm);
 }

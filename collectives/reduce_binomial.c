@@ -17,7 +17,7 @@ int mp_reduce_binomial(const void *sendbuf, void *recvbuf, size_t n, MPI_Datatyp
 {
     const int size = comm->size;
     const int vrank = (comm->rank - root + size) % size;
-    const size_t bytes = n * mp_dtype_get(base)->size;
+    const size_t bytes = mp_dtype_bytes(mp_dtype_get(base), n);
     const void *acc = sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf;
     char *scratch = NULL; /* two buffers: the partial result and the next incoming operand */
     int rc = MPI_SUCCESS, turn = 0;

@@ -81,12 +81,15 @@ int PMPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count)
                         datatype);
     if (!count) return mp_error(NULL, MPI_ERR_ARG, "MPI_Get_count", "NULL output pointer (argument count)");
     unsigned long long bytes = (unsigned long long)status->mp_count;
-    if (dt->size == 0) {
+    /* Messages carry whole elements as laid out in memory (mp_dtype_bytes), so they are counted by
+     * extent. */
+    const unsigned long long unit = (unsigned long long)dt->extent;
+    if (unit == 0) {
         /* Any number of empty elements fits in zero bytes; MPICH and Open MPI answer 0. */
         *count = bytes == 0 ? 0 : MPI_UNDEFINED;
     } else {
-        unsigned long long n = bytes / dt->size;
-        *count = (bytes % dt->size || n > INT_MAX) ? MPI_UNDEFINED : (int)n;
+        unsigned long long n = bytes / unit;
+        *count = (bytes % unit || n > INT_MAX) ? MPI_UNDEFINED : (int)n;
     }
     return MPI_SUCCESS;
 }

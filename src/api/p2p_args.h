@@ -28,7 +28,7 @@ static inline int mp_check_p2p_args(const char *call, struct mp_comm *c, const v
                         dir == MP_ARG_RECV ? " or MPI_ANY_TAG" : "");
     if (MP_UNLIKELY(!buf && count > 0 && dt->size > 0))
         return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d (argument buf)", count);
-    *bytes = (size_t)count * dt->size;
+    *bytes = mp_dtype_bytes(dt, (size_t)count);
     return MPI_SUCCESS;
 }
 

@@ -14,8 +14,19 @@
                 .refcount = 1,                                                                                         \
                 .name = #handle}
 
-/* Sizes are those of the C types, pairs included: the reduction kernels index arrays of these very
- * types, so a pair's padding is part of its element. */
+/* A pair type's size counts its data only (value + index, as MPI_Type_size must report), while
+ * its extent is the C struct's: messages and reduction kernels step through arrays of the C
+ * struct, padding included. */
+#define PAIR(handle, ctype, vtype)                                                                                     \
+    [handle] = {.size = sizeof(vtype) + sizeof(int),                                                                   \
+                .extent = sizeof(ctype),                                                                               \
+                .base = handle,                                                                                        \
+                .base_count = 1,                                                                                       \
+                .predefined = 1,                                                                                       \
+                .committed = 1,                                                                                        \
+                .refcount = 1,                                                                                         \
+                .name = #handle}
+
 static struct mp_dtype predef[MP_DTYPE_LAST_PREDEF + 1] = {
     PREDEF(MPI_CHAR, char),
     PREDEF(MPI_SIGNED_CHAR, signed char),
@@ -46,12 +57,12 @@ static struct mp_dtype predef[MP_DTYPE_LAST_PREDEF + 1] = {
     PREDEF(MPI_OFFSET, MPI_Offset),
     PREDEF(MPI_COUNT, MPI_Count),
     PREDEF(MPI_PACKED, unsigned char),
-    PREDEF(MPI_FLOAT_INT, struct mp_float_int),
-    PREDEF(MPI_DOUBLE_INT, struct mp_double_int),
-    PREDEF(MPI_LONG_INT, struct mp_long_int),
-    PREDEF(MPI_2INT, struct mp_2int),
-    PREDEF(MPI_SHORT_INT, struct mp_short_int),
-    PREDEF(MPI_LONG_DOUBLE_INT, struct mp_long_double_int),
+    PAIR(MPI_FLOAT_INT, struct mp_float_int, float),
+    PAIR(MPI_DOUBLE_INT, struct mp_double_int, double),
+    PAIR(MPI_LONG_INT, struct mp_long_int, long),
+    PAIR(MPI_2INT, struct mp_2int, int),
+    PAIR(MPI_SHORT_INT, struct mp_short_int, short),
+    PAIR(MPI_LONG_DOUBLE_INT, struct mp_long_double_int, long double),
     PREDEF(MPI_C_FLOAT_COMPLEX, float _Complex),
     PREDEF(MPI_C_DOUBLE_COMPLEX, double _Complex),
     PREDEF(MPI_C_LONG_DOUBLE_COMPLEX, long double _Complex),

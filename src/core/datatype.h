@@ -1,6 +1,7 @@
 /* Datatypes: a table of descriptors indexed by the MPI_Datatype handle. Predefined types occupy
  * the handles defined in mpi.h; derived types are allocated above MP_DTYPE_FIRST_USER. Only
- * contiguous layouts exist so far, so a message of `count` elements is count * size bytes. */
+ * contiguous layouts exist so far, so a message of `count` elements is the count * extent bytes
+ * at the buffer (padding inside pair types travels along; see mp_dtype_bytes). */
 #ifndef MP_DATATYPE_H
 #define MP_DATATYPE_H
 
@@ -46,6 +47,12 @@ struct mp_dtype {
     int refcount;
     char name[MPI_MAX_OBJECT_NAME];
 };
+
+/* Bytes that `count` elements span in memory, and so on the wire. */
+static inline size_t mp_dtype_bytes(const struct mp_dtype *dt, size_t count)
+{
+    return count * (size_t)dt->extent;
+}
 
 /* Returns the descriptor, or NULL when the handle names no live datatype. */
 struct mp_dtype *mp_dtype_get(MPI_Datatype type);

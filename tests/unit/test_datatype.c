@@ -26,16 +26,21 @@ static int teardown(void **state)
     return 0;
 }
 
-static void expect_predef(MPI_Datatype t, size_t size, const char *name)
+static void expect_typemap(MPI_Datatype t, size_t size, size_t extent, const char *name)
 {
     const struct mp_dtype *dt = mp_dtype_get(t);
     assert_non_null(dt);
     assert_int_equal(dt->size, size);
-    assert_int_equal(dt->extent, (MPI_Aint)size);
+    assert_int_equal(dt->extent, (MPI_Aint)extent);
     assert_int_equal(dt->base, t);
     assert_int_equal(dt->base_count, 1);
     assert_true(dt->predefined && dt->committed);
     assert_string_equal(dt->name, name);
+}
+
+static void expect_predef(MPI_Datatype t, size_t size, const char *name)
+{
+    expect_typemap(t, size, size, name);
 }
 
 static void test_predefined(void **state)
@@ -70,12 +75,14 @@ static void test_predefined(void **state)
     expect_predef(MPI_OFFSET, sizeof(MPI_Offset), "MPI_OFFSET");
     expect_predef(MPI_COUNT, sizeof(MPI_Count), "MPI_COUNT");
     expect_predef(MPI_PACKED, 1, "MPI_PACKED");
-    expect_predef(MPI_FLOAT_INT, 8, "MPI_FLOAT_INT");
-    expect_predef(MPI_DOUBLE_INT, 16, "MPI_DOUBLE_INT");
-    expect_predef(MPI_LONG_INT, sizeof(struct mp_long_int), "MPI_LONG_INT");
-    expect_predef(MPI_2INT, 2 * sizeof(int), "MPI_2INT");
-    expect_predef(MPI_SHORT_INT, sizeof(struct mp_short_int), "MPI_SHORT_INT");
-    expect_predef(MPI_LONG_DOUBLE_INT, sizeof(struct mp_long_double_int), "MPI_LONG_DOUBLE_INT");
+    /* Pairs: the size counts value and index only, the extent is the C struct's. */
+    expect_typemap(MPI_FLOAT_INT, 8, 8, "MPI_FLOAT_INT");
+    expect_typemap(MPI_DOUBLE_INT, 12, 16, "MPI_DOUBLE_INT");
+    expect_typemap(MPI_LONG_INT, sizeof(long) + sizeof(int), sizeof(struct mp_long_int), "MPI_LONG_INT");
+    expect_typemap(MPI_2INT, 2 * sizeof(int), 2 * sizeof(int), "MPI_2INT");
+    expect_typemap(MPI_SHORT_INT, sizeof(short) + sizeof(int), sizeof(struct mp_short_int), "MPI_SHORT_INT");
+    expect_typemap(MPI_LONG_DOUBLE_INT, sizeof(long double) + sizeof(int), sizeof(struct mp_long_double_int),
+                   "MPI_LONG_DOUBLE_INT");
     expect_predef(MPI_C_FLOAT_COMPLEX, 2 * sizeof(float), "MPI_C_FLOAT_COMPLEX");
     expect_predef(MPI_C_DOUBLE_COMPLEX, 2 * sizeof(double), "MPI_C_DOUBLE_COMPLEX");
     expect_predef(MPI_C_LONG_DOUBLE_COMPLEX, 2 * sizeof(long double), "MPI_C_LONG_DOUBLE_COMPLEX");
@@ -125,7 +132,8 @@ static void test_contiguous(void **state)
     assert_int_equal(mp_dtype_contiguous(2, MPI_DOUBLE_INT, &p), MPI_SUCCESS);
     assert_int_equal(mp_dtype_get(p)->base, MPI_DOUBLE_INT);
     assert_int_equal(mp_dtype_get(p)->base_count, 2);
-    assert_int_equal(mp_dtype_get(p)->size, 2 * sizeof(struct mp_double_int));
+    assert_int_equal(mp_dtype_get(p)->size, 2 * (sizeof(double) + sizeof(int)));
+    assert_int_equal(mp_dtype_get(p)->extent, 2 * sizeof(struct mp_double_int));
 
     MPI_Datatype z;
     assert_int_equal(mp_dtype_contiguous(0, MPI_INT, &z), MPI_SUCCESS);
