@@ -291,4 +291,31 @@ static int bench_check(const unsigned char *p, long size, int iter, int who)
     return 0;
 }
 
+/* The common start of the two-rank benchmarks: MPI_Init, options, the exactly-two-ranks check,
+ * metadata and (on rank 0) the header. Returns -1 when the benchmark should run; otherwise MPI
+ * is already finalized and the value is the program's exit status. */
+static int bench_start(int argc, char **argv, struct bench_opts *o, int is_bw, struct bench_meta *m,
+                       struct bench_out *out, int *rank)
+{
+    int size;
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int p = bench_parse(argc, argv, o, is_bw, *rank);
+    if (p != 0) {
+        MPI_Finalize();
+        return p > 0 ? 0 : 1;
+    }
+    if (size != 2) {
+        if (*rank == 0)
+            fprintf(stderr, "%s: this test requires exactly two ranks (got %d)\n", argv[0], size);
+        MPI_Finalize();
+        return 1;
+    }
+    bench_meta_get(m);
+    if (*rank == 0)
+        bench_header(out, o, m);
+    return -1;
+}
+
 #endif

@@ -9,28 +9,14 @@
 
 int main(int argc, char **argv)
 {
-    int rank, size;
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int rank;
     struct bench_opts o = {1, 1L << 22, 100, 20, 10, 2, 64, 0, FMT_TEXT};
-    int p = bench_parse(argc, argv, &o, 1, rank);
-    if (p != 0) {
-        MPI_Finalize();
-        return p > 0 ? 0 : 1;
-    }
-    if (size != 2) {
-        if (rank == 0)
-            fprintf(stderr, "%s: this test requires exactly two ranks (got %d)\n", argv[0], size);
-        MPI_Finalize();
-        return 1;
-    }
     struct bench_meta m;
-    bench_meta_get(&m);
     struct bench_out out = {"mp_bw", "MPI Bandwidth Test (OSU osu_bw compatible)", "Bandwidth (MB/s)", "bandwidth_mb_s",
                             0};
-    if (rank == 0)
-        bench_header(&out, &o, &m);
+    int status = bench_start(argc, argv, &o, 1, &m, &out, &rank);
+    if (status >= 0)
+        return status;
 
     int w = o.window, nbuf = o.validate ? w : 1;
     size_t stride = ((size_t)o.max_size + 63) / 64 * 64;

@@ -6,28 +6,14 @@
 
 int main(int argc, char **argv)
 {
-    int rank, size;
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int rank;
     struct bench_opts o = {0, 1L << 22, 10000, 1000, 1000, 100, 0, 0, FMT_TEXT};
-    int p = bench_parse(argc, argv, &o, 0, rank);
-    if (p != 0) {
-        MPI_Finalize();
-        return p > 0 ? 0 : 1;
-    }
-    if (size != 2) {
-        if (rank == 0)
-            fprintf(stderr, "%s: this test requires exactly two ranks (got %d)\n", argv[0], size);
-        MPI_Finalize();
-        return 1;
-    }
     struct bench_meta m;
-    bench_meta_get(&m);
     struct bench_out out = {"mp_latency", "MPI Latency Test (OSU osu_latency compatible)", "Latency (us)",
                             "latency_us", 0};
-    if (rank == 0)
-        bench_header(&out, &o, &m);
+    int status = bench_start(argc, argv, &o, 0, &m, &out, &rank);
+    if (status >= 0)
+        return status;
 
     unsigned char *sbuf = bench_alloc((size_t)o.max_size), *rbuf = bench_alloc((size_t)o.max_size);
     int peer = 1 - rank, failed = 0;
