@@ -53,8 +53,7 @@ static void bench_usage(const char *prog, const struct bench_opts *d, int is_bw)
 static int bench_parse_long(const char *s, long *v)
 {
     char *end;
-    if (!s || !*s)
-        return -1;
+    if (!s || !*s) return -1;
     *v = strtol(s, &end, 10);
     return (*end || *v < 0) ? -1 : 0;
 }
@@ -68,53 +67,43 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o, int is_bw, i
         const char *val = a + 1 < argc ? argv[a + 1] : NULL;
         long v;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            if (rank == 0)
-                bench_usage(argv[0], &d, is_bw);
+            if (rank == 0) bench_usage(argv[0], &d, is_bw);
             return 1;
         } else if (!strcmp(arg, "-c") || !strcmp(arg, "--validation")) {
             o->validate = 1;
         } else if (!strcmp(arg, "-m") || !strcmp(arg, "--message-size")) {
             const char *colon = val ? strchr(val, ':') : NULL;
             long lo = o->min_size, hi = o->max_size;
-            if (!val)
-                goto bad;
+            if (!val) goto bad;
             if (colon) {
                 char tmp[64];
                 size_t n = (size_t)(colon - val);
-                if (n >= sizeof tmp)
-                    goto bad;
+                if (n >= sizeof tmp) goto bad;
                 memcpy(tmp, val, n);
                 tmp[n] = 0;
-                if (n && bench_parse_long(tmp, &lo))
-                    goto bad;
-                if (colon[1] && bench_parse_long(colon + 1, &hi))
-                    goto bad;
+                if (n && bench_parse_long(tmp, &lo)) goto bad;
+                if (colon[1] && bench_parse_long(colon + 1, &hi)) goto bad;
             } else if (bench_parse_long(val, &hi)) {
                 goto bad;
             }
-            if (lo > hi || hi > 1L << 30)
-                goto bad;
+            if (lo > hi || hi > 1L << 30) goto bad;
             o->min_size = lo, o->max_size = hi;
             a++;
         } else if (!strcmp(arg, "-i") || !strcmp(arg, "--iterations")) {
-            if (bench_parse_long(val, &v) || v < 1 || v > 1000000000)
-                goto bad;
+            if (bench_parse_long(val, &v) || v < 1 || v > 1000000000) goto bad;
             o->iters = o->iters_large = (int)v;
             a++;
         } else if (!strcmp(arg, "-x") || !strcmp(arg, "--warmup")) {
-            if (bench_parse_long(val, &v) || v > 1000000000)
-                goto bad;
+            if (bench_parse_long(val, &v) || v > 1000000000) goto bad;
             o->skip = o->skip_large = (int)v;
             a++;
         } else if (is_bw && (!strcmp(arg, "-W") || !strcmp(arg, "--window-size"))) {
-            if (bench_parse_long(val, &v) || v < 1 || v > 65536)
-                goto bad;
+            if (bench_parse_long(val, &v) || v < 1 || v > 65536) goto bad;
             o->window = (int)v;
             a++;
         } else if (!strcmp(arg, "--format") || !strcmp(arg, "-f") || !strncmp(arg, "--format=", 9)) {
             const char *f = arg[8] == '=' ? arg + 9 : val;
-            if (!f)
-                goto bad;
+            if (!f) goto bad;
             if (!strcmp(f, "text"))
                 o->format = FMT_TEXT;
             else if (!strcmp(f, "json"))
@@ -123,8 +112,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o, int is_bw, i
                 o->format = FMT_CSV;
             else
                 goto bad;
-            if (arg[8] != '=')
-                a++;
+            if (arg[8] != '=') a++;
         } else {
             goto bad;
         }
@@ -148,10 +136,8 @@ static void bench_meta_get(struct bench_meta *m)
     size_t n = strcspn(lib, "\r\n");
     /* tidy: tabs to spaces, trailing blanks off */
     for (size_t i = 0; i < n; i++)
-        if (lib[i] == '\t')
-            lib[i] = ' ';
-    while (n > 0 && lib[n - 1] == ' ')
-        n--;
+        if (lib[i] == '\t') lib[i] = ' ';
+    while (n > 0 && lib[n - 1] == ' ') n--;
     memcpy(m->library, lib, n);
     m->library[n] = 0;
     len = 0;
@@ -180,8 +166,7 @@ static void bench_csv_string(const char *s)
 {
     putchar('"');
     for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
+        if (*s == '"') putchar('"');
         putchar(*s);
     }
     putchar('"');
@@ -201,8 +186,7 @@ static void bench_header(struct bench_out *b, const struct bench_opts *o, const 
         printf("# Library: %s\n", m->library);
         printf("# MPI %d.%d, %d ranks, host %s%s\n", m->version, m->subversion, m->ranks, m->host,
                o->validate ? ", data validation on" : "");
-        if (o->window > 0)
-            printf("# Window size: %d\n", o->window);
+        if (o->window > 0) printf("# Window size: %d\n", o->window);
         if (o->validate)
             printf("%-10s%18s%12s\n", "# Size", b->column, "Validation");
         else
@@ -213,8 +197,7 @@ static void bench_header(struct bench_out *b, const struct bench_opts *o, const 
         printf(",\n  \"mpi_version\": \"%d.%d\",\n  \"host\": ", m->version, m->subversion);
         bench_json_string(m->host);
         printf(",\n  \"ranks\": %d,\n", m->ranks);
-        if (o->window > 0)
-            printf("  \"window\": %d,\n", o->window);
+        if (o->window > 0) printf("  \"window\": %d,\n", o->window);
         printf("  \"validation\": %s,\n  \"results\": [", o->validate ? "true" : "false");
     } else {
         printf("benchmark,library,mpi_version,host,ranks,size,iterations,%s%s\n", b->key,
@@ -223,8 +206,8 @@ static void bench_header(struct bench_out *b, const struct bench_opts *o, const 
     fflush(stdout);
 }
 
-static void bench_row(struct bench_out *b, const struct bench_opts *o, const struct bench_meta *m, long size,
-                      int iters, double value, int valid)
+static void bench_row(struct bench_out *b, const struct bench_opts *o, const struct bench_meta *m, long size, int iters,
+                      double value, int valid)
 {
     if (o->format == FMT_TEXT) {
         if (o->validate)
@@ -234,8 +217,7 @@ static void bench_row(struct bench_out *b, const struct bench_opts *o, const str
     } else if (o->format == FMT_JSON) {
         printf("%s\n    {\"size\": %ld, \"iterations\": %d, \"%s\": %.4f", b->rows ? "," : "", size, iters, b->key,
                value);
-        if (o->validate)
-            printf(", \"valid\": %s", valid ? "true" : "false");
+        if (o->validate) printf(", \"valid\": %s", valid ? "true" : "false");
         printf("}");
     } else {
         printf("%s,", b->bench);
@@ -243,8 +225,7 @@ static void bench_row(struct bench_out *b, const struct bench_opts *o, const str
         printf(",%d.%d,", m->version, m->subversion);
         bench_csv_string(m->host);
         printf(",%d,%ld,%d,%.4f", m->ranks, size, iters, value);
-        if (o->validate)
-            printf(",%s", valid ? "pass" : "fail");
+        if (o->validate) printf(",%s", valid ? "pass" : "fail");
         printf("\n");
     }
     b->rows++;
@@ -254,8 +235,7 @@ static void bench_row(struct bench_out *b, const struct bench_opts *o, const str
 static void bench_footer(struct bench_out *b, const struct bench_opts *o)
 {
     (void)b;
-    if (o->format == FMT_JSON)
-        printf("\n  ]\n}\n");
+    if (o->format == FMT_JSON) printf("\n  ]\n}\n");
     fflush(stdout);
 }
 
@@ -280,14 +260,12 @@ static inline unsigned char bench_pat(long size, int iter, int who, size_t i)
 }
 static void bench_fill(unsigned char *p, long size, int iter, int who)
 {
-    for (long i = 0; i < size; i++)
-        p[i] = bench_pat(size, iter, who, (size_t)i);
+    for (long i = 0; i < size; i++) p[i] = bench_pat(size, iter, who, (size_t)i);
 }
 static int bench_check(const unsigned char *p, long size, int iter, int who)
 {
     for (long i = 0; i < size; i++)
-        if (p[i] != bench_pat(size, iter, who, (size_t)i))
-            return 1;
+        if (p[i] != bench_pat(size, iter, who, (size_t)i)) return 1;
     return 0;
 }
 
@@ -307,14 +285,12 @@ static int bench_start(int argc, char **argv, struct bench_opts *o, int is_bw, s
         return p > 0 ? 0 : 1;
     }
     if (size != 2) {
-        if (*rank == 0)
-            fprintf(stderr, "%s: this test requires exactly two ranks (got %d)\n", argv[0], size);
+        if (*rank == 0) fprintf(stderr, "%s: this test requires exactly two ranks (got %d)\n", argv[0], size);
         MPI_Finalize();
         return 1;
     }
     bench_meta_get(m);
-    if (*rank == 0)
-        bench_header(out, o, m);
+    if (*rank == 0) bench_header(out, o, m);
     return -1;
 }
 

@@ -15,8 +15,7 @@ int main(int argc, char **argv)
     struct bench_out out = {"mp_bw", "MPI Bandwidth Test (OSU osu_bw compatible)", "Bandwidth (MB/s)", "bandwidth_mb_s",
                             0};
     int status = bench_start(argc, argv, &o, 1, &m, &out, &rank);
-    if (status >= 0)
-        return status;
+    if (status >= 0) return status;
 
     int w = o.window, nbuf = o.validate ? w : 1;
     size_t stride = ((size_t)o.max_size + 63) / 64 * 64;
@@ -31,13 +30,11 @@ int main(int argc, char **argv)
         double t_start = 0.0, t_end = 0.0;
         MPI_Barrier(MPI_COMM_WORLD);
         for (int i = 0; i < iters + skip; i++) {
-            if (i == skip && rank == 0)
-                t_start = MPI_Wtime();
+            if (i == skip && rank == 0) t_start = MPI_Wtime();
             if (rank == 0) {
                 for (int j = 0; j < w; j++) {
                     unsigned char *b = sbuf + (o.validate ? (size_t)j * stride : 0);
-                    if (o.validate)
-                        bench_fill(b, sz, i * w + j, 0);
+                    if (o.validate) bench_fill(b, sz, i * w + j, 0);
                     MPI_Isend(b, (int)sz, MPI_CHAR, peer, 100, MPI_COMM_WORLD, &req[j]);
                 }
                 MPI_Waitall(w, req, MPI_STATUSES_IGNORE);
@@ -48,13 +45,11 @@ int main(int argc, char **argv)
                               MPI_COMM_WORLD, &req[j]);
                 MPI_Waitall(w, req, MPI_STATUSES_IGNORE);
                 if (o.validate)
-                    for (int j = 0; j < w; j++)
-                        errors += bench_check(rbuf + (size_t)j * stride, sz, i * w + j, 0);
+                    for (int j = 0; j < w; j++) errors += bench_check(rbuf + (size_t)j * stride, sz, i * w + j, 0);
                 MPI_Send(ack, 4, MPI_CHAR, peer, 101, MPI_COMM_WORLD);
             }
         }
-        if (rank == 0)
-            t_end = MPI_Wtime();
+        if (rank == 0) t_end = MPI_Wtime();
         if (o.validate) {
             int all = 0;
             MPI_Allreduce(&errors, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
@@ -69,8 +64,7 @@ int main(int argc, char **argv)
     }
     if (rank == 0) {
         bench_footer(&out, &o);
-        if (failed)
-            fprintf(stderr, "%s: data validation FAILED\n", argv[0]);
+        if (failed) fprintf(stderr, "%s: data validation FAILED\n", argv[0]);
     }
     free(req);
     free(sbuf);

@@ -9,11 +9,10 @@ int main(int argc, char **argv)
     int rank;
     struct bench_opts o = {0, 1L << 22, 10000, 1000, 1000, 100, 0, 0, FMT_TEXT};
     struct bench_meta m;
-    struct bench_out out = {"mp_latency", "MPI Latency Test (OSU osu_latency compatible)", "Latency (us)",
-                            "latency_us", 0};
+    struct bench_out out = {"mp_latency", "MPI Latency Test (OSU osu_latency compatible)", "Latency (us)", "latency_us",
+                            0};
     int status = bench_start(argc, argv, &o, 0, &m, &out, &rank);
-    if (status >= 0)
-        return status;
+    if (status >= 0) return status;
 
     unsigned char *sbuf = bench_alloc((size_t)o.max_size), *rbuf = bench_alloc((size_t)o.max_size);
     int peer = 1 - rank, failed = 0;
@@ -24,15 +23,12 @@ int main(int argc, char **argv)
         double t_start = 0.0, t_end = 0.0;
         MPI_Barrier(MPI_COMM_WORLD);
         for (int i = 0; i < iters + skip; i++) {
-            if (i == skip && rank == 0)
-                t_start = MPI_Wtime();
+            if (i == skip && rank == 0) t_start = MPI_Wtime();
             if (rank == 0) {
-                if (o.validate)
-                    bench_fill(sbuf, sz, i, 0);
+                if (o.validate) bench_fill(sbuf, sz, i, 0);
                 MPI_Send(sbuf, (int)sz, MPI_CHAR, peer, 1, MPI_COMM_WORLD);
                 MPI_Recv(rbuf, (int)sz, MPI_CHAR, peer, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-                if (o.validate)
-                    errors += bench_check(rbuf, sz, i, 1);
+                if (o.validate) errors += bench_check(rbuf, sz, i, 1);
             } else {
                 MPI_Recv(rbuf, (int)sz, MPI_CHAR, peer, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
                 if (o.validate) {
@@ -42,8 +38,7 @@ int main(int argc, char **argv)
                 MPI_Send(sbuf, (int)sz, MPI_CHAR, peer, 1, MPI_COMM_WORLD);
             }
         }
-        if (rank == 0)
-            t_end = MPI_Wtime();
+        if (rank == 0) t_end = MPI_Wtime();
         if (o.validate) {
             int all = 0;
             MPI_Allreduce(&errors, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
@@ -57,8 +52,7 @@ int main(int argc, char **argv)
     }
     if (rank == 0) {
         bench_footer(&out, &o);
-        if (failed)
-            fprintf(stderr, "%s: data validation FAILED\n", argv[0]);
+        if (failed) fprintf(stderr, "%s: data validation FAILED\n", argv[0]);
     }
     free(sbuf);
     free(rbuf);

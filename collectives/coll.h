@@ -9,8 +9,7 @@ int mp_barrier(struct mp_comm *comm);
 int mp_bcast(void *buf, int count, MPI_Datatype type, int root, struct mp_comm *comm);
 int mp_reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype type, MPI_Op op, int root,
               struct mp_comm *comm);
-int mp_allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype type, MPI_Op op,
-                 struct mp_comm *comm);
+int mp_allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype type, MPI_Op op, struct mp_comm *comm);
 /* Every rank contributes `bytes` bytes; recvbuf receives size * bytes in rank order. */
 int mp_allgather_bytes(const void *sendbuf, void *recvbuf, size_t bytes, struct mp_comm *comm);
 

@@ -18,14 +18,10 @@
 /* Initial and boundary values, a pure function of the global position. */
 static double initial(int i, int j, int n)
 {
-    if (i == 0)
-        return 100.0;                        /* hot top edge */
-    if (i == n - 1)
-        return 0.0;                          /* cold bottom edge */
-    if (j == 0)
-        return 50.0 * i / (double)(n - 1);   /* left edge: a ramp */
-    if (j == n - 1)
-        return 25.0;                         /* right edge */
+    if (i == 0) return 100.0;                      /* hot top edge */
+    if (i == n - 1) return 0.0;                    /* cold bottom edge */
+    if (j == 0) return 50.0 * i / (double)(n - 1); /* left edge: a ramp */
+    if (j == n - 1) return 25.0;                   /* right edge */
     return (double)((i * 7 + j * 13) % 17) / 17.0; /* interior: some structure to smooth out */
 }
 
@@ -51,8 +47,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "--nonblocking"))
             nonblocking = 1;
         else {
-            if (rank == 0)
-                fprintf(stderr, "usage: jacobi [-n N] [-i ITERATIONS] [--nonblocking]\n");
+            if (rank == 0) fprintf(stderr, "usage: jacobi [-n N] [-i ITERATIONS] [--nonblocking]\n");
             MPI_Finalize();
             return 2;
         }
@@ -75,8 +70,7 @@ int main(int argc, char **argv)
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
     for (int li = 0; li < rows + 2; li++)
-        for (int j = 0; j < n; j++)
-            u[(size_t)li * n + j] = v[(size_t)li * n + j] = initial(lo - 1 + li, j, n);
+        for (int j = 0; j < n; j++) u[(size_t)li * n + j] = v[(size_t)li * n + j] = initial(lo - 1 + li, j, n);
 
     MPI_Barrier(MPI_COMM_WORLD);
     double t0 = MPI_Wtime();
@@ -102,8 +96,7 @@ int main(int argc, char **argv)
         for (int li = 1; li <= rows; li++) {
             const double *a = u + (size_t)(li - 1) * n, *b = u + (size_t)li * n, *c = u + (size_t)(li + 1) * n;
             double *o = v + (size_t)li * n;
-            for (int j = 1; j < n - 1; j++)
-                o[j] = 0.25 * ((a[j] + c[j]) + (b[j - 1] + b[j + 1]));
+            for (int j = 1; j < n - 1; j++) o[j] = 0.25 * ((a[j] + c[j]) + (b[j - 1] + b[j + 1]));
         }
         double *t = u;
         u = v;
@@ -138,8 +131,7 @@ int main(int argc, char **argv)
         double sum = 0.0;
         uint64_t h = 1469598103934665603ULL;
         const unsigned char *p = (const unsigned char *)g;
-        for (size_t k = 0; k < (size_t)n * n; k++)
-            sum += g[k];
+        for (size_t k = 0; k < (size_t)n * n; k++) sum += g[k];
         for (size_t k = 0; k < (size_t)n * n * sizeof(double); k++) {
             h ^= p[k];
             h *= 1099511628211ULL;

@@ -13,11 +13,9 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     long long n = 10000000;
-    if (rank == 0 && argc > 1)
-        n = atoll(argv[1]);
+    if (rank == 0 && argc > 1) n = atoll(argv[1]);
     MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
-    if (n < 1)
-        n = 1;
+    if (n < 1) n = 1;
 
     double t0 = MPI_Wtime();
     double h = 1.0 / (double)n, sum = 0.0;

@@ -175,7 +175,9 @@ typedef MPI_Comm_errhandler_function MPI_Comm_errhandler_fn;
 #define MPI_MAX_OBJECT_NAME 128
 
 /* ---- functions: every MPI_ name has a PMPI_ twin ---- */
-#define MP_DECLARE(ret, name, args) ret MPI_##name args; ret PMPI_##name args
+#define MP_DECLARE(ret, name, args)                                                                                    \
+    ret MPI_##name args;                                                                                               \
+    ret PMPI_##name args
 
 MP_DECLARE(int, Init, (int *argc, char ***argv));
 MP_DECLARE(int, Init_thread, (int *argc, char ***argv, int required, int *provided));
@@ -207,39 +209,42 @@ MP_DECLARE(int, Ssend, (const void *buf, int count, MPI_Datatype datatype, int d
 MP_DECLARE(int, Rsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm));
 MP_DECLARE(int, Recv,
            (void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Status *status));
-MP_DECLARE(int, Isend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
-                        MPI_Request *request));
-MP_DECLARE(int, Issend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
-                         MPI_Request *request));
-MP_DECLARE(int, Irsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
-                         MPI_Request *request));
-MP_DECLARE(int, Irecv, (void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
-                        MPI_Request *request));
-MP_DECLARE(int, Send_init, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
-                            MPI_Request *request));
-MP_DECLARE(int, Ssend_init, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
-                             MPI_Request *request));
-MP_DECLARE(int, Rsend_init, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
-                             MPI_Request *request));
-MP_DECLARE(int, Recv_init, (void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
-                            MPI_Request *request));
+MP_DECLARE(int, Isend,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Issend,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Irsend,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Irecv,
+           (void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Send_init,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Ssend_init,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Rsend_init,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Recv_init,
+           (void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm, MPI_Request *request));
 MP_DECLARE(int, Start, (MPI_Request * request));
 MP_DECLARE(int, Startall, (int count, MPI_Request array_of_requests[]));
 MP_DECLARE(int, Sendrecv,
            (const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
             int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Status *status));
-MP_DECLARE(int, Sendrecv_replace, (void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source,
-                                   int recvtag, MPI_Comm comm, MPI_Status *status));
+MP_DECLARE(int, Sendrecv_replace,
+           (void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
+            MPI_Status *status));
 MP_DECLARE(int, Wait, (MPI_Request * request, MPI_Status *status));
 MP_DECLARE(int, Waitall, (int count, MPI_Request array_of_requests[], MPI_Status array_of_statuses[]));
 MP_DECLARE(int, Waitany, (int count, MPI_Request array_of_requests[], int *index, MPI_Status *status));
-MP_DECLARE(int, Waitsome, (int incount, MPI_Request array_of_requests[], int *outcount, int array_of_indices[],
-                           MPI_Status array_of_statuses[]));
+MP_DECLARE(int, Waitsome,
+           (int incount, MPI_Request array_of_requests[], int *outcount, int array_of_indices[],
+            MPI_Status array_of_statuses[]));
 MP_DECLARE(int, Test, (MPI_Request * request, int *flag, MPI_Status *status));
 MP_DECLARE(int, Testall, (int count, MPI_Request array_of_requests[], int *flag, MPI_Status array_of_statuses[]));
 MP_DECLARE(int, Testany, (int count, MPI_Request array_of_requests[], int *index, int *flag, MPI_Status *status));
-MP_DECLARE(int, Testsome, (int incount, MPI_Request array_of_requests[], int *outcount, int array_of_indices[],
-                           MPI_Status array_of_statuses[]));
+MP_DECLARE(int, Testsome,
+           (int incount, MPI_Request array_of_requests[], int *outcount, int array_of_indices[],
+            MPI_Status array_of_statuses[]));
 MP_DECLARE(int, Request_free, (MPI_Request * request));
 MP_DECLARE(int, Probe, (int source, int tag, MPI_Comm comm, MPI_Status *status));
 MP_DECLARE(int, Iprobe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status));
@@ -253,8 +258,8 @@ MP_DECLARE(int, Type_get_name, (MPI_Datatype datatype, char *type_name, int *res
 
 MP_DECLARE(int, Barrier, (MPI_Comm comm));
 MP_DECLARE(int, Bcast, (void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm));
-MP_DECLARE(int, Reduce, (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
-                         MPI_Comm comm));
+MP_DECLARE(int, Reduce,
+           (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm));
 MP_DECLARE(int, Allreduce,
            (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm));
 

@@ -16,12 +16,12 @@ struct mp_boot_info {
     int rank;
     int size;
     int singleton;
-    int local_size;     /* ranks of the job on this host, from MSGPASS_LOCAL_SIZE (1 if unset) */
-    int cpus;           /* cpus available to the job on this host, from MSGPASS_CPUS (0 if unset) */
-    char jobid[64];     /* unique per job, safe in file names */
+    int local_size; /* ranks of the job on this host, from MSGPASS_LOCAL_SIZE (1 if unset) */
+    int cpus;       /* cpus available to the job on this host, from MSGPASS_CPUS (0 if unset) */
+    char jobid[64]; /* unique per job, safe in file names */
 };
 
-int mp_boot_init(struct mp_boot_info *info);   /* MPI error class */
+int mp_boot_init(struct mp_boot_info *info); /* MPI error class */
 /* Publishes key=value for every rank (visible to GET after the next fence). Keys and values are
  * printable, without whitespace. */
 int mp_boot_put(const char *key, const char *value);

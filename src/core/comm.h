@@ -10,10 +10,10 @@ struct mp_matchq;
 
 struct mp_comm {
     MPI_Comm handle;
-    uint32_t ctx;          /* even; ctx + 1 is the collective context */
+    uint32_t ctx; /* even; ctx + 1 is the collective context */
     int rank;
     int size;
-    int *world_of;         /* comm rank -> world rank; NULL means the identity (WORLD) */
+    int *world_of; /* comm rank -> world rank; NULL means the identity (WORLD) */
     MPI_Errhandler errhandler;
     struct mp_matchq *mq;      /* matching queues of ctx */
     struct mp_matchq *mq_coll; /* matching queues of ctx + 1 */
@@ -28,7 +28,7 @@ static inline int mp_comm_world_rank(const struct mp_comm *c, int rank)
     return c->world_of ? c->world_of[rank] : rank;
 }
 
-int mp_comm_init(void);      /* creates WORLD and SELF */
+int mp_comm_init(void); /* creates WORLD and SELF */
 void mp_comm_finalize(void);
 int mp_comm_dup(struct mp_comm *c, MPI_Comm *newcomm);
 int mp_comm_split(struct mp_comm *c, int color, int key, MPI_Comm *newcomm);

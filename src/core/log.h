@@ -13,13 +13,13 @@ void mp_log_init(void);
 void mp_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define MP_WARN(...) mp_log(MP_LOG_WARN, __VA_ARGS__)
-#define MP_INFO(...)                                                                                               \
-    do {                                                                                                           \
-        if (MP_UNLIKELY(mp_log_level >= MP_LOG_INFO)) mp_log(MP_LOG_INFO, __VA_ARGS__);                            \
+#define MP_INFO(...)                                                                                                   \
+    do {                                                                                                               \
+        if (MP_UNLIKELY(mp_log_level >= MP_LOG_INFO)) mp_log(MP_LOG_INFO, __VA_ARGS__);                                \
     } while (0)
-#define MP_DEBUG(...)                                                                                              \
-    do {                                                                                                           \
-        if (MP_UNLIKELY(mp_log_level >= MP_LOG_DEBUG)) mp_log(MP_LOG_DEBUG, __VA_ARGS__);                          \
+#define MP_DEBUG(...)                                                                                                  \
+    do {                                                                                                               \
+        if (MP_UNLIKELY(mp_log_level >= MP_LOG_DEBUG)) mp_log(MP_LOG_DEBUG, __VA_ARGS__);                              \
     } while (0)
 
 #endif

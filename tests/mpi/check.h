@@ -58,43 +58,41 @@ static CHK_UNUSED CHK_PRINTF(3, 4) void chk_fail(const char *file, int line, con
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "[%s rank %d/%d] FAIL case '%s' (%s:%d): %s\n", chk_prog, chk_rank, chk_size, chk_casebuf,
-            file, line, msg);
+    fprintf(stderr, "[%s rank %d/%d] FAIL case '%s' (%s:%d): %s\n", chk_prog, chk_rank, chk_size, chk_casebuf, file,
+            line, msg);
     fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, 1);
     exit(1);
 }
 
-#define CHECK(cond, ...)                                                                                           \
-    do {                                                                                                           \
-        if (cond)                                                                                                  \
-            chk_passed++;                                                                                          \
-        else                                                                                                       \
-            chk_fail(__FILE__, __LINE__, __VA_ARGS__);                                                             \
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        if (cond)                                                                                                      \
+            chk_passed++;                                                                                              \
+        else                                                                                                           \
+            chk_fail(__FILE__, __LINE__, __VA_ARGS__);                                                                 \
     } while (0)
 
-#define CHECK_INT(got, want, what)                                                                                 \
-    do {                                                                                                           \
-        long long g_ = (long long)(got), w_ = (long long)(want);                                                   \
-        CHECK(g_ == w_, "%s: got %lld, expected %lld", (what), g_, w_);                                            \
+#define CHECK_INT(got, want, what)                                                                                     \
+    do {                                                                                                               \
+        long long g_ = (long long)(got), w_ = (long long)(want);                                                       \
+        CHECK(g_ == w_, "%s: got %lld, expected %lld", (what), g_, w_);                                                \
     } while (0)
 
 /* An MPI call that must succeed (not counted as a check). */
-#define MPI_OK(call)                                                                                               \
-    do {                                                                                                           \
-        int rc_ = (call);                                                                                          \
-        if (rc_ != MPI_SUCCESS)                                                                                    \
-            chk_fail(__FILE__, __LINE__, "%s returned %d", #call, rc_);                                            \
+#define MPI_OK(call)                                                                                                   \
+    do {                                                                                                               \
+        int rc_ = (call);                                                                                              \
+        if (rc_ != MPI_SUCCESS) chk_fail(__FILE__, __LINE__, "%s returned %d", #call, rc_);                            \
     } while (0)
 
 static void chk_alarm_handler(int sig)
 {
     (void)sig;
     char msg[400];
-    int n = snprintf(msg, sizeof msg, "[%s rank %d/%d] TIMEOUT (watchdog) in case '%s'\n", chk_prog, chk_rank,
-                     chk_size, chk_casebuf);
-    if (n > 0 && write(2, msg, (size_t)n) < 0)
-        n = 0;
+    int n = snprintf(msg, sizeof msg, "[%s rank %d/%d] TIMEOUT (watchdog) in case '%s'\n", chk_prog, chk_rank, chk_size,
+                     chk_casebuf);
+    if (n > 0 && write(2, msg, (size_t)n) < 0) n = 0;
     _exit(3);
 }
 
@@ -168,19 +166,17 @@ static inline unsigned char chk_pat(uint32_t seed, size_t i)
 static CHK_UNUSED void chk_fill(void *buf, size_t n, uint32_t seed)
 {
     unsigned char *p = (unsigned char *)buf;
-    for (size_t i = 0; i < n; i++)
-        p[i] = chk_pat(seed, i);
+    for (size_t i = 0; i < n; i++) p[i] = chk_pat(seed, i);
 }
 
 /* One check: the first n bytes of buf hold the pattern for seed. */
-static CHK_UNUSED void chk_buf_(const char *file, int line, const void *buf, size_t n, uint32_t seed,
-                                const char *what)
+static CHK_UNUSED void chk_buf_(const char *file, int line, const void *buf, size_t n, uint32_t seed, const char *what)
 {
     const unsigned char *p = (const unsigned char *)buf;
     for (size_t i = 0; i < n; i++) {
         if (p[i] != chk_pat(seed, i))
-            chk_fail(file, line, "%s: data of %zu bytes wrong at byte %zu: got 0x%02x, expected 0x%02x", what, n,
-                     i, p[i], chk_pat(seed, i));
+            chk_fail(file, line, "%s: data of %zu bytes wrong at byte %zu: got 0x%02x, expected 0x%02x", what, n, i,
+                     p[i], chk_pat(seed, i));
     }
     chk_passed++;
 }
@@ -192,29 +188,24 @@ static CHK_UNUSED void chk_bytes_(const char *file, int line, const void *buf, s
 {
     const unsigned char *p = (const unsigned char *)buf;
     for (size_t i = 0; i < n; i++)
-        if (p[i] != v)
-            chk_fail(file, line, "%s: byte %zu is 0x%02x, expected 0x%02x", what, i, p[i], v);
+        if (p[i] != v) chk_fail(file, line, "%s: byte %zu is 0x%02x, expected 0x%02x", what, i, p[i], v);
     chk_passed++;
 }
 #define CHECK_BYTES(buf, n, v, what) chk_bytes_(__FILE__, __LINE__, (buf), (size_t)(n), (unsigned char)(v), (what))
 
 /* Checks source, tag and MPI_Get_count(dt) of a status (4 checks). */
-static CHK_UNUSED void chk_status_(const char *file, int line, const MPI_Status *st, int src, int tag,
-                                   MPI_Datatype dt, int count, const char *what)
+static CHK_UNUSED void chk_status_(const char *file, int line, const MPI_Status *st, int src, int tag, MPI_Datatype dt,
+                                   int count, const char *what)
 {
     int c = -12345;
-    if (st->MPI_SOURCE != src)
-        chk_fail(file, line, "%s: status.MPI_SOURCE %d, expected %d", what, st->MPI_SOURCE, src);
-    if (st->MPI_TAG != tag)
-        chk_fail(file, line, "%s: status.MPI_TAG %d, expected %d", what, st->MPI_TAG, tag);
+    if (st->MPI_SOURCE != src) chk_fail(file, line, "%s: status.MPI_SOURCE %d, expected %d", what, st->MPI_SOURCE, src);
+    if (st->MPI_TAG != tag) chk_fail(file, line, "%s: status.MPI_TAG %d, expected %d", what, st->MPI_TAG, tag);
     int rc = MPI_Get_count(st, dt, &c);
-    if (rc != MPI_SUCCESS)
-        chk_fail(file, line, "%s: MPI_Get_count returned %d", what, rc);
-    if (c != count)
-        chk_fail(file, line, "%s: MPI_Get_count %d, expected %d", what, c, count);
+    if (rc != MPI_SUCCESS) chk_fail(file, line, "%s: MPI_Get_count returned %d", what, rc);
+    if (c != count) chk_fail(file, line, "%s: MPI_Get_count %d, expected %d", what, c, count);
     chk_passed += 4;
 }
-#define CHECK_STATUS(st, src, tag, dt, count, what)                                                               \
+#define CHECK_STATUS(st, src, tag, dt, count, what)                                                                    \
     chk_status_(__FILE__, __LINE__, (st), (src), (tag), (dt), (count), (what))
 
 /* An "empty" status (MPI_PROC_NULL receive, null or inactive request): source MPI_ANY_SOURCE or

@@ -10,9 +10,31 @@
 /* ---- the predefined types the reductions run on ---- */
 enum cls { C_SINT, C_UINT, C_FLT, C_BOOL, C_BYTE, C_CPLX };
 enum kind {
-    K_SCHAR, K_UCHAR, K_SHORT, K_USHORT, K_INT, K_UINT, K_LONG, K_ULONG, K_LL, K_ULL,
-    K_I8, K_I16, K_I32, K_I64, K_U8, K_U16, K_U32, K_U64,
-    K_FLOAT, K_DOUBLE, K_LDOUBLE, K_BOOL, K_BYTE, K_DCOMPLEX, NKINDS
+    K_SCHAR,
+    K_UCHAR,
+    K_SHORT,
+    K_USHORT,
+    K_INT,
+    K_UINT,
+    K_LONG,
+    K_ULONG,
+    K_LL,
+    K_ULL,
+    K_I8,
+    K_I16,
+    K_I32,
+    K_I64,
+    K_U8,
+    K_U16,
+    K_U32,
+    K_U64,
+    K_FLOAT,
+    K_DOUBLE,
+    K_LDOUBLE,
+    K_BOOL,
+    K_BYTE,
+    K_DCOMPLEX,
+    NKINDS
 };
 typedef struct {
     MPI_Datatype dt;
@@ -138,8 +160,7 @@ static long long combine(enum opk o, long long a, long long b)
 static double complex cgen(enum opk o, int r, int i)
 {
     int m = (r + i) % 3;
-    if (o == O_SUM)
-        return (double)((r * 7 + i) % 9 - 4) + (double)((r + 3 * i) % 5 - 2) * I;
+    if (o == O_SUM) return (double)((r * 7 + i) % 9 - 4) + (double)((r + 3 * i) % 5 - 2) * I;
     return m == 0 ? 1.0 + 1.0 * I : m == 1 ? 1.0 + 0.0 * I : 0.0 + 1.0 * I; /* Gaussian integers: exact */
 }
 
@@ -159,16 +180,14 @@ static void reduce_case(const tinfo *t, enum opk o, MPI_Op op, int count)
     if (t->cls == C_CPLX) {
         for (int i = 0; i < count; i++) {
             double complex w = cgen(o, 0, i);
-            for (int r = 1; r < np; r++)
-                w = o == O_SUM ? w + cgen(o, r, i) : w * cgen(o, r, i);
+            for (int r = 1; r < np; r++) w = o == O_SUM ? w + cgen(o, r, i) : w * cgen(o, r, i);
             ((double complex *)in)[i] = cgen(o, me, i);
             ((double complex *)want)[i] = w;
         }
     } else {
         for (int i = 0; i < count; i++) {
             long long w = gen(o, t->cls, 0, i, np);
-            for (int r = 1; r < np; r++)
-                w = combine(o, w, gen(o, t->cls, r, i, np));
+            for (int r = 1; r < np; r++) w = combine(o, w, gen(o, t->cls, r, i, np));
             store(t->kind, in, i, gen(o, t->cls, me, i, np));
             store(t->kind, want, i, w);
         }
@@ -182,8 +201,7 @@ static void reduce_case(const tinfo *t, enum opk o, MPI_Op op, int count)
             } else {
                 MPI_OK(MPI_Reduce(in, out, count, t->dt, op, root, MPI_COMM_WORLD));
             }
-            if (me != root)
-                continue;
+            if (me != root) continue;
         } else {
             if (in_place) {
                 memcpy(out, in, bytes);
@@ -240,30 +258,43 @@ static void reductions(void)
         {MPI_BYTE, "MPI_BYTE", K_BYTE, C_BYTE, 1},
         {MPI_C_DOUBLE_COMPLEX, "MPI_C_DOUBLE_COMPLEX", K_DCOMPLEX, C_CPLX, sizeof(double complex)},
     };
-    const MPI_Op ops[NOPS] = {MPI_MAX, MPI_MIN, MPI_SUM, MPI_PROD, MPI_LAND, MPI_LOR, MPI_LXOR, MPI_BAND, MPI_BOR,
-                              MPI_BXOR};
+    const MPI_Op ops[NOPS] = {MPI_MAX, MPI_MIN,  MPI_SUM,  MPI_PROD, MPI_LAND,
+                              MPI_LOR, MPI_LXOR, MPI_BAND, MPI_BOR,  MPI_BXOR};
     static const int counts[] = {1, 7, 1000};
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++)
         for (int o = 0; o < NOPS; o++) {
-            if (!op_applies((enum opk)o, types[t].cls))
-                continue;
-            for (int c = 0; c < 3; c++)
-                reduce_case(&types[t], (enum opk)o, ops[o], counts[c]);
+            if (!op_applies((enum opk)o, types[t].cls)) continue;
+            for (int c = 0; c < 3; c++) reduce_case(&types[t], (enum opk)o, ops[o], counts[c]);
         }
     /* large counts */
-    reduce_case(&types[4], O_SUM, MPI_SUM, 100000);   /* MPI_INT */
-    reduce_case(&types[19], O_SUM, MPI_SUM, 100000);  /* MPI_DOUBLE */
-    reduce_case(&types[19], O_MAX, MPI_MAX, 262144);  /* MPI_DOUBLE, 2 MiB */
+    reduce_case(&types[4], O_SUM, MPI_SUM, 100000);  /* MPI_INT */
+    reduce_case(&types[19], O_SUM, MPI_SUM, 100000); /* MPI_DOUBLE */
+    reduce_case(&types[19], O_MAX, MPI_MAX, 262144); /* MPI_DOUBLE, 2 MiB */
     reduce_case(&types[1], O_BXOR, MPI_BXOR, 65537); /* MPI_UNSIGNED_CHAR */
 }
 
 /* ---- MINLOC / MAXLOC ---- */
-typedef struct { double v; int i; } dbl_int;
-typedef struct { int v; int i; } int_int;
-typedef struct { long v; int i; } long_int;
+typedef struct {
+    double v;
+    int i;
+} dbl_int;
+typedef struct {
+    int v;
+    int i;
+} int_int;
+typedef struct {
+    long v;
+    int i;
+} long_int;
 
-static int loc_val(int r, int i) { return (r * 5 + i * 3) % 4; }     /* many ties */
-static int loc_idx(int r, int i, int np) { return (np - r) * 3 + i % 3; } /* smallest index not at rank 0 */
+static int loc_val(int r, int i)
+{
+    return (r * 5 + i * 3) % 4;
+} /* many ties */
+static int loc_idx(int r, int i, int np)
+{
+    return (np - r) * 3 + i % 3;
+} /* smallest index not at rank 0 */
 
 static void loc_case(int which, int maxloc, int count)
 {
@@ -290,14 +321,12 @@ static void loc_case(int which, int maxloc, int count)
             MPI_OK(MPI_Reduce(in, out, count, dt, op, root, MPI_COMM_WORLD));
         else
             MPI_OK(MPI_Allreduce(in, out, count, dt, op, MPI_COMM_WORLD));
-        if (pass == 0 && me != root)
-            continue;
+        if (pass == 0 && me != root) continue;
         for (int i = 0; i < count; i++) {
             int bv = loc_val(0, i), bx = loc_idx(0, i, np);
             for (int r = 1; r < np; r++) {
                 int v = loc_val(r, i), x = loc_idx(r, i, np);
-                if ((maxloc ? v > bv : v < bv) || (v == bv && x < bx))
-                    bv = v, bx = x;
+                if ((maxloc ? v > bv : v < bv) || (v == bv && x < bx)) bv = v, bx = x;
             }
             double gv;
             int gx;
@@ -327,8 +356,7 @@ static void bcasts(void)
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         size_t n = sizes[k];
         for (int root = 0; root < np; root++) {
-            if (n > 65537 && !(root == 0 || root == np - 1 || root == np / 2))
-                continue;
+            if (n > 65537 && !(root == 0 || root == np - 1 || root == np / 2)) continue;
             snprintf(what, sizeof what, "Bcast %zu bytes from root %d", n, root);
             chk_case("%s", what);
             uint32_t seed = chk_seed(60, (uint32_t)root, (uint32_t)n, 0);
@@ -343,8 +371,7 @@ static void bcasts(void)
     /* typed: doubles */
     chk_case("Bcast of 1000 doubles");
     double *d = (double *)buf;
-    for (int i = 0; i < 1000; i++)
-        d[i] = me == np - 1 ? i * 0.25 : -1.0;
+    for (int i = 0; i < 1000; i++) d[i] = me == np - 1 ? i * 0.25 : -1.0;
     MPI_OK(MPI_Bcast(d, 1000, MPI_DOUBLE, np - 1, MPI_COMM_WORLD));
     for (int i = 0; i < 1000; i++)
         if (d[i] != i * 0.25)
@@ -392,10 +419,8 @@ static void communicators(void)
     int want_size = (np - me % 2 + 1) / 2, want_rank = 0, sum = 0, top = -1;
     for (int q = me % 2; q < np; q += 2) {
         sum += q;
-        if (q > me)
-            want_rank++;
-        if (q > top)
-            top = q;
+        if (q > me) want_rank++;
+        if (q > top) top = q;
     }
     MPI_OK(MPI_Comm_size(half, &s));
     MPI_OK(MPI_Comm_rank(half, &r));
@@ -447,8 +472,7 @@ static void communicators(void)
     MPI_OK(MPI_Allreduce(&p, &c, 1, MPI_INT, MPI_PROD, same));
     CHECK_INT(b, np * (np + 1) / 2, "Allreduce(SUM) on the dup");
     long long f = 1;
-    for (int q = 0; q < np; q++)
-        f *= q % 4 == 1 ? 2 : 1;
+    for (int q = 0; q < np; q++) f *= q % 4 == 1 ? 2 : 1;
     CHECK_INT(c, f, "Allreduce(PROD) on a split");
     a = me;
     MPI_OK(MPI_Allreduce(MPI_IN_PLACE, &a, 1, MPI_INT, MPI_MAX, MPI_COMM_SELF));

@@ -5,7 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
-namespace {
+namespace
+{
 template <typename T> int count_of(const MPI_Status &st, MPI_Datatype dt)
 {
     int n = -1;
@@ -16,8 +17,7 @@ template <typename T> int count_of(const MPI_Status &st, MPI_Datatype dt)
 
 int main(int argc, char **argv)
 {
-    if (MPI_Init(&argc, &argv) != MPI_SUCCESS)
-        return 1;
+    if (MPI_Init(&argc, &argv) != MPI_SUCCESS) return 1;
     int rank = -1, size = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -31,12 +31,10 @@ int main(int argc, char **argv)
     MPI_Irecv(&w, 1, MPI_INT, rank, 7, MPI_COMM_WORLD, &req);
     MPI_Send(&v, 1, MPI_INT, rank, 7, MPI_COMM_WORLD);
     MPI_Wait(&req, &st);
-    if (w != 42 || st.MPI_SOURCE != rank || st.MPI_TAG != 7 || count_of<int>(st, MPI_INT) != 4)
-        bad = 1;
+    if (w != 42 || st.MPI_SOURCE != rank || st.MPI_TAG != 7 || count_of<int>(st, MPI_INT) != 4) bad = 1;
     int sum = 0;
     MPI_Allreduce(&v, &sum, 1, types[0], ops[0], MPI_COMM_WORLD);
-    if (sum != 42 * size)
-        bad = 1;
+    if (sum != 42 * size) bad = 1;
     (void)MPI_IN_PLACE;
     (void)MPI_STATUS_IGNORE;
     (void)MPI_STATUSES_IGNORE;

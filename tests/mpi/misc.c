@@ -90,10 +90,8 @@ static void contiguous(void)
     CHECK_INT(s, 15 * (int)sizeof(int), "Type_size of contiguous(3, contiguous(5, INT))");
 
     int sb[60], rb[64];
-    for (int i = 0; i < 60; i++)
-        sb[i] = me * 1000 + i;
-    for (int i = 0; i < 64; i++)
-        rb[i] = -1;
+    for (int i = 0; i < 60; i++) sb[i] = me * 1000 + i;
+    for (int i = 0; i < 64; i++) rb[i] = -1;
     MPI_Status st;
     chk_case("send 3 x contiguous(5), receive as MPI_INT");
     MPI_OK(MPI_Sendrecv(sb, 3, five, to, 1, rb, 64, MPI_INT, from, 1, MPI_COMM_WORLD, &st));
@@ -118,11 +116,9 @@ static void contiguous(void)
     CHECK_INT(c, 7, "Get_count(MPI_INT) of 7 ints");
 
     chk_case("Bcast and Allreduce with a contiguous type");
-    for (int i = 0; i < 15; i++)
-        rb[i] = me == 0 ? 500 + i : 0;
+    for (int i = 0; i < 15; i++) rb[i] = me == 0 ? 500 + i : 0;
     MPI_OK(MPI_Bcast(rb, 3, five, 0, MPI_COMM_WORLD));
-    for (int i = 0; i < 15; i++)
-        CHECK(rb[i] == 500 + i, "Bcast(contiguous): element %d is %d", i, rb[i]);
+    for (int i = 0; i < 15; i++) CHECK(rb[i] == 500 + i, "Bcast(contiguous): element %d is %d", i, rb[i]);
 
     chk_case("Type_free");
     MPI_OK(MPI_Type_free(&fifteen));
@@ -175,8 +171,7 @@ int main(int argc, char **argv)
     double t0 = MPI_Wtime(), prev = t0;
     for (int i = 0; i < 100000; i++) {
         double t = MPI_Wtime();
-        if (t < prev)
-            chk_fail(__FILE__, __LINE__, "Wtime went backwards: %.9f after %.9f", t, prev);
+        if (t < prev) chk_fail(__FILE__, __LINE__, "Wtime went backwards: %.9f after %.9f", t, prev);
         prev = t;
     }
     chk_passed++;
@@ -205,8 +200,8 @@ int main(int argc, char **argv)
     MPI_OK(MPI_Get_library_version(lib, &len));
     CHECK(len > 0 && len < MPI_MAX_LIBRARY_VERSION_STRING && lib[0] != 0, "Get_library_version: length %d", len);
     if (me == 0)
-        printf("misc: MPI %d.%d, library '%.*s', host '%s', thread level %d\n", v, sv,
-               (int)strcspn(lib, "\n"), lib, name, provided);
+        printf("misc: MPI %d.%d, library '%.*s', host '%s', thread level %d\n", v, sv, (int)strcspn(lib, "\n"), lib,
+               name, provided);
 
     chk_case("MPI_COMM_SELF and the default error handler");
     int r = -1, s = -1;

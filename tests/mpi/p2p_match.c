@@ -13,8 +13,7 @@ static void wildcards(void)
 {
     int me = chk_rank, np = chk_size;
     char what[160];
-    if (np < 2)
-        return;
+    if (np < 2) return;
     /* own communicator: ranks that finish early go on to send (on COMM_WORLD) to their ring
      * neighbour, which for rank np-1 is rank 0 -- those must not meet these wildcard receives */
     MPI_Comm comm;
@@ -25,7 +24,7 @@ static void wildcards(void)
         MPI_OK(MPI_Send(&m, 4, MPI_INT, 0, 1, comm)); /* for ANY_SOURCE */
         m.tag = 100 + me;
         MPI_OK(MPI_Send(&m, 4, MPI_INT, 0, 100 + me, comm)); /* for ANY_TAG */
-        for (int s = 0; s < 3; s++) { /* for ANY/ANY: tags 7,8,9 in order */
+        for (int s = 0; s < 3; s++) {                        /* for ANY/ANY: tags 7,8,9 in order */
             msg_t x = {me, 7 + s, s, 0};
             MPI_OK(MPI_Send(&x, 4, MPI_INT, 0, 7 + s, comm));
         }
@@ -39,8 +38,7 @@ static void wildcards(void)
         msg_t m;
         MPI_Status st;
         MPI_OK(MPI_Recv(&m, 4, MPI_INT, MPI_ANY_SOURCE, 1, comm, &st));
-        CHECK(st.MPI_SOURCE >= 1 && st.MPI_SOURCE < np, "ANY_SOURCE: status.MPI_SOURCE %d out of range",
-              st.MPI_SOURCE);
+        CHECK(st.MPI_SOURCE >= 1 && st.MPI_SOURCE < np, "ANY_SOURCE: status.MPI_SOURCE %d out of range", st.MPI_SOURCE);
         snprintf(what, sizeof what, "ANY_SOURCE receive #%d", i);
         CHECK_STATUS(&st, m.src, 1, MPI_INT, 4, what);
         CHECK(seen[m.src] == 0, "ANY_SOURCE: message from rank %d received twice", m.src);
@@ -128,8 +126,7 @@ static void ordering(void)
 static void posted_order(void)
 {
     int me = chk_rank, np = chk_size;
-    if (np < 2)
-        return;
+    if (np < 2) return;
     if (np % 2 && me == np - 1) { /* unpaired: still takes part in the collective split */
         MPI_Comm c;
         MPI_OK(MPI_Comm_split(MPI_COMM_WORLD, MPI_UNDEFINED, me, &c));
@@ -141,7 +138,7 @@ static void posted_order(void)
     MPI_Comm comm; /* a ring neighbour's later messages must not meet the ANY/ANY receive */
     MPI_OK(MPI_Comm_split(MPI_COMM_WORLD, me / 2, me, &comm));
     int cpeer = 1 - me % 2; /* the peer's rank in comm */
-    if (me % 2 == 0) { /* receiver */
+    if (me % 2 == 0) {      /* receiver */
         int a[3] = {-1, -1, -1}, b[3] = {-1, -1, -1}, c[3] = {-1, -1, -1}, d[3] = {-1, -1, -1};
         int e[3] = {-1, -1, -1}, f[3] = {-1, -1, -1};
         MPI_Request rq[6];
@@ -173,8 +170,7 @@ static void posted_order(void)
         chk_case("posted order: waiting for the go from rank %d", peer);
         MPI_OK(MPI_Recv(&go, 1, MPI_INT, cpeer, 99, comm, MPI_STATUS_IGNORE));
         int m[6][3] = {{'A', me, 5}, {'B', me, 5}, {'C', me, 6}, {'D', me, 6}, {'E', me, 8}, {'F', me, 7}};
-        for (int i = 0; i < 6; i++)
-            MPI_OK(MPI_Send(m[i], 3, MPI_INT, cpeer, m[i][2], comm));
+        for (int i = 0; i < 6; i++) MPI_OK(MPI_Send(m[i], 3, MPI_INT, cpeer, m[i][2], comm));
     }
     MPI_OK(MPI_Comm_free(&comm));
 }
@@ -198,8 +194,7 @@ static void comm_isolation(void)
     CHECK_STATUS(&st, from, 3, MPI_INT, 2, "probe on the dup communicator");
     MPI_OK(MPI_Recv(r, 2, MPI_INT, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &st));
     CHECK_STATUS(&st, from, 3, MPI_INT, 2, "wildcard receive on COMM_WORLD");
-    CHECK(r[1] == 222, "wildcard receive on COMM_WORLD got the message sent on the dup (value %d, expected 222)",
-          r[1]);
+    CHECK(r[1] == 222, "wildcard receive on COMM_WORLD got the message sent on the dup (value %d, expected 222)", r[1]);
     MPI_OK(MPI_Recv(r, 2, MPI_INT, MPI_ANY_SOURCE, MPI_ANY_TAG, dup, &st));
     CHECK_STATUS(&st, from, 3, MPI_INT, 2, "wildcard receive on the dup");
     CHECK(r[1] == 111 && r[0] == from, "receive on the dup got value %d from %d, expected 111 from %d", r[1], r[0],

@@ -35,8 +35,8 @@ static void ring_iterations(size_t n, int iters, int synchronous, int use_starta
             MPI_OK(MPI_Wait(&rq[1], &st[1]));
             MPI_OK(MPI_Wait(&rq[0], &st[0]));
         }
-        CHECK(rq[0] != MPI_REQUEST_NULL && rq[1] != MPI_REQUEST_NULL,
-              "%s: completion freed a persistent request", what);
+        CHECK(rq[0] != MPI_REQUEST_NULL && rq[1] != MPI_REQUEST_NULL, "%s: completion freed a persistent request",
+              what);
         CHECK_STATUS(&st[0], from, tag, MPI_BYTE, (int)n, what);
         CHECK_BUF(rb, n, chk_seed(40, (uint32_t)from, (uint32_t)n, (uint32_t)it), what);
     }
@@ -93,8 +93,7 @@ static void all_pairs(int iters)
             chk_passed++;
         }
     }
-    for (int i = 0; i < 2 * np; i++)
-        MPI_OK(MPI_Request_free(&rq[i]));
+    for (int i = 0; i < 2 * np; i++) MPI_OK(MPI_Request_free(&rq[i]));
     free(sb);
     free(rb);
     free(rq);

@@ -32,8 +32,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < NMSG; k++) {
         int n = msg_len(me, k);
         sbuf[k] = chk_malloc(sizeof(int) * (size_t)(n + 1));
-        for (int i = 0; i < n; i++)
-            sbuf[k][i] = me * 1000000 + k * 100000 + i;
+        for (int i = 0; i < n; i++) sbuf[k][i] = me * 1000000 + k * 100000 + i;
         MPI_OK(MPI_Isend(sbuf[k], n, MPI_INT, 0, 10 + k, MPI_COMM_WORLD, &sreq[k]));
     }
     if (me == 0) {
@@ -71,16 +70,14 @@ int main(int argc, char **argv)
             free(rb);
             next[src]++;
         }
-        for (int s = 0; s < np; s++)
-            CHECK_INT(next[s], NMSG, "messages received from one sender");
+        for (int s = 0; s < np; s++) CHECK_INT(next[s], NMSG, "messages received from one sender");
         chk_case("Iprobe after all messages were received");
         MPI_OK(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE));
         CHECK(flag == 0, "Iprobe found a message after all were received");
         free(next);
     }
     MPI_OK(MPI_Waitall(NMSG, sreq, MPI_STATUSES_IGNORE));
-    for (int k = 0; k < NMSG; k++)
-        free(sbuf[k]);
+    for (int k = 0; k < NMSG; k++) free(sbuf[k]);
     MPI_OK(MPI_Barrier(MPI_COMM_WORLD)); /* later messages must not meet rank 0's wildcard probes */
 
     /* Iprobe polling for a message sent after a handshake, and Iprobe of a tag that is not there

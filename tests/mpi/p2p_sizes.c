@@ -10,11 +10,9 @@ static int nsizes;
 
 static void add_size(size_t s, size_t max)
 {
-    if (s > max)
-        return;
+    if (s > max) return;
     for (int i = 0; i < nsizes; i++)
-        if (sizes[i] == s)
-            return;
+        if (sizes[i] == s) return;
     sizes[nsizes++] = s;
 }
 
@@ -43,8 +41,7 @@ static void make_sizes(size_t max, int sparse)
         add_size(p, max);
     }
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
-        if (!sparse || i % 2 == 0)
-            add_size(odd[i], max);
+        if (!sparse || i % 2 == 0) add_size(odd[i], max);
     qsort(sizes, (size_t)nsizes, sizeof sizes[0], cmp_size);
 }
 
@@ -117,8 +114,7 @@ static void pairs_nonblocking(unsigned char *sbuf, unsigned char *rbuf, size_t m
         MPI_OK(MPI_Irecv(rbuf, rcount, MPI_BYTE, peer, tag, MPI_COMM_WORLD, &rq[0]));
         MPI_OK(MPI_Isend(sbuf, (int)n, MPI_BYTE, peer, tag, MPI_COMM_WORLD, &rq[1]));
         MPI_OK(MPI_Waitall(2, rq, st));
-        CHECK(rq[0] == MPI_REQUEST_NULL && rq[1] == MPI_REQUEST_NULL, "%s: requests not set to MPI_REQUEST_NULL",
-              what);
+        CHECK(rq[0] == MPI_REQUEST_NULL && rq[1] == MPI_REQUEST_NULL, "%s: requests not set to MPI_REQUEST_NULL", what);
         CHECK_STATUS(&st[0], peer, tag, MPI_BYTE, (int)n, what);
         if (n % sizeof(int) == 0) {
             int c = -1;
@@ -126,8 +122,7 @@ static void pairs_nonblocking(unsigned char *sbuf, unsigned char *rbuf, size_t m
             CHECK_INT(c, (int)(n / sizeof(int)), "MPI_Get_count(MPI_INT)");
         }
         CHECK_BUF(rbuf, n, seed_of(2, peer, me, n, k), what);
-        if (rcount > (int)n)
-            CHECK_BYTES(rbuf + n, 16, 0xEE, "bytes past the message untouched");
+        if (rcount > (int)n) CHECK_BYTES(rbuf + n, 16, 0xEE, "bytes past the message untouched");
     }
 }
 
@@ -142,8 +137,7 @@ static void all_to_all(size_t max)
     char what[160];
     for (int k = 0; k < nsizes; k++) {
         size_t n = sizes[k];
-        if (n > max)
-            break;
+        if (n > max) break;
         int tag = 2000 + k;
         chk_case("all-to-all nonblocking size %zu", n);
         int nr = 0;
@@ -190,11 +184,9 @@ static void unexpected(size_t max)
     int me = chk_rank, peer = partner_of(me, chk_size);
     size_t total = 0;
     for (int k = 0; k < nsizes; k++)
-        if (sizes[k] <= max)
-            total += sizes[k];
+        if (sizes[k] <= max) total += sizes[k];
     int cnt = 0;
-    while (cnt < nsizes && sizes[cnt] <= max)
-        cnt++;
+    while (cnt < nsizes && sizes[cnt] <= max) cnt++;
     int sender = me <= peer, receiver = me >= peer;
     unsigned char *sb = NULL, *rb = NULL;
     MPI_Request *rq = chk_malloc(sizeof(MPI_Request) * (size_t)cnt);

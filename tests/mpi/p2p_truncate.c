@@ -30,7 +30,9 @@ static void truncation(int peer, int sender)
         for (int variant = 0; variant < 3; variant++) {
             int tag = 10 * k + variant;
             snprintf(what, sizeof what, "truncation: %d bytes into %d (%s)", n, room[k],
-                     variant == 0 ? "Recv" : variant == 1 ? "Irecv+Wait" : "Irecv+Waitall");
+                     variant == 0   ? "Recv"
+                     : variant == 1 ? "Irecv+Wait"
+                                    : "Irecv+Waitall");
             chk_case("%s", what);
             if (sender) {
                 chk_fill(buf, (size_t)n, chk_seed(30, (uint32_t)k, 0, 0));
@@ -64,8 +66,7 @@ static void truncation(int peer, int sender)
                     MPI_OK(MPI_Error_class(sts[0].MPI_ERROR, &cls));
                     CHECK(cls == MPI_ERR_TRUNCATE, "%s: status.MPI_ERROR class %d, expected MPI_ERR_TRUNCATE", what,
                           cls);
-                    CHECK(sts[1].MPI_ERROR == MPI_SUCCESS, "%s: null request's MPI_ERROR %d", what,
-                          sts[1].MPI_ERROR);
+                    CHECK(sts[1].MPI_ERROR == MPI_SUCCESS, "%s: null request's MPI_ERROR %d", what, sts[1].MPI_ERROR);
                 }
             }
         }
@@ -85,8 +86,7 @@ static void bad_arguments(int peer)
     check_class(MPI_Isend(&x, 1, MPI_INT, np, 1, MPI_COMM_WORLD, &rq), MPI_ERR_RANK, "Isend to rank == size");
     check_class(MPI_Send(&x, 1, MPI_INT, peer, -7, MPI_COMM_WORLD), MPI_ERR_TAG, "Send with tag -7");
     check_class(MPI_Send(&x, 1, MPI_INT, peer, MPI_ANY_TAG, MPI_COMM_WORLD), MPI_ERR_TAG, "Send with MPI_ANY_TAG");
-    check_class(MPI_Recv(&x, 1, MPI_INT, peer, -7, MPI_COMM_WORLD, MPI_STATUS_IGNORE), MPI_ERR_TAG,
-                "Recv with tag -7");
+    check_class(MPI_Recv(&x, 1, MPI_INT, peer, -7, MPI_COMM_WORLD, MPI_STATUS_IGNORE), MPI_ERR_TAG, "Recv with tag -7");
     check_class(MPI_Irecv(&x, 1, MPI_INT, peer, -7, MPI_COMM_WORLD, &rq), MPI_ERR_TAG, "Irecv with tag -7");
     check_class(MPI_Send(&x, -1, MPI_INT, peer, 1, MPI_COMM_WORLD), MPI_ERR_COUNT, "Send with count -1");
     check_class(MPI_Recv(&x, -1, MPI_INT, peer, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE), MPI_ERR_COUNT,
@@ -98,10 +98,11 @@ static void bad_arguments(int peer)
                 "Send with MPI_DATATYPE_NULL");
 
     /* every error class has a description; MPI_SUCCESS is its own class */
-    static const int classes[] = {MPI_ERR_BUFFER, MPI_ERR_COUNT,  MPI_ERR_TYPE,      MPI_ERR_TAG,     MPI_ERR_COMM,
-                                  MPI_ERR_RANK,   MPI_ERR_REQUEST, MPI_ERR_ROOT,     MPI_ERR_GROUP,   MPI_ERR_OP,
-                                  MPI_ERR_ARG,    MPI_ERR_UNKNOWN, MPI_ERR_TRUNCATE, MPI_ERR_OTHER,   MPI_ERR_INTERN,
-                                  MPI_ERR_IN_STATUS, MPI_ERR_PENDING, MPI_ERR_NO_MEM, MPI_ERR_TOPOLOGY, MPI_ERR_DIMS};
+    static const int classes[] = {MPI_ERR_BUFFER,   MPI_ERR_COUNT,  MPI_ERR_TYPE,     MPI_ERR_TAG,
+                                  MPI_ERR_COMM,     MPI_ERR_RANK,   MPI_ERR_REQUEST,  MPI_ERR_ROOT,
+                                  MPI_ERR_GROUP,    MPI_ERR_OP,     MPI_ERR_ARG,      MPI_ERR_UNKNOWN,
+                                  MPI_ERR_TRUNCATE, MPI_ERR_OTHER,  MPI_ERR_INTERN,   MPI_ERR_IN_STATUS,
+                                  MPI_ERR_PENDING,  MPI_ERR_NO_MEM, MPI_ERR_TOPOLOGY, MPI_ERR_DIMS};
     chk_case("error classes and strings");
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
         char what[64];

@@ -32,8 +32,7 @@ static void mixed(mode_t_ mode, size_t n, int round)
     for (int i = 0; i < NR; i++) {
         rq[i] = MPI_REQUEST_NULL;
         memset(&st[i], 0x55, sizeof st[i]);
-        if (peer[i] < 0)
-            continue;
+        if (peer[i] < 0) continue;
         if (isrecv[i]) {
             rb[i] = chk_malloc(n);
             memset(rb[i], 0xEE, n);
@@ -41,8 +40,7 @@ static void mixed(mode_t_ mode, size_t n, int round)
         }
     }
     for (int i = 0; i < NR; i++) {
-        if (peer[i] < 0 || isrecv[i])
-            continue;
+        if (peer[i] < 0 || isrecv[i]) continue;
         sb[i] = chk_malloc(n);
         chk_fill(sb[i], n, chk_seed(50, (uint32_t)me, (uint32_t)peer[i], (uint32_t)tag[i]));
         MPI_OK(MPI_Isend(sb[i], (int)n, MPI_BYTE, peer[i], tag[i], MPI_COMM_WORLD, &rq[i]));
@@ -54,8 +52,7 @@ static void mixed(mode_t_ mode, size_t n, int round)
     switch (mode) {
     case W_ALL:
         MPI_OK(MPI_Waitall(NR, rq, st));
-        for (int i = 0; i < NR; i++)
-            done[i] = 1;
+        for (int i = 0; i < NR; i++) done[i] = 1;
         ndone = active;
         break;
     case T_ALL:
@@ -63,8 +60,7 @@ static void mixed(mode_t_ mode, size_t n, int round)
             MPI_OK(MPI_Testall(NR, rq, &flag, st));
             polls++;
         } while (!flag);
-        for (int i = 0; i < NR; i++)
-            done[i] = 1;
+        for (int i = 0; i < NR; i++) done[i] = 1;
         ndone = active;
         break;
     case W_ANY:
@@ -159,8 +155,7 @@ static void mixed(mode_t_ mode, size_t n, int round)
             }
             continue;
         }
-        if (!isrecv[i])
-            continue;
+        if (!isrecv[i]) continue;
         snprintf(what, sizeof what, "%s: receive %d (%zu bytes from rank %d tag %d)", mode_name[mode], i, n, peer[i],
                  tag[i]);
         CHECK_STATUS(&st[i], peer[i], tag[i], MPI_BYTE, (int)n, what);
@@ -184,8 +179,7 @@ static void all_null(void)
     MPI_OK(MPI_Testany(3, rq, &idx, &flag, &one));
     CHECK(flag == 1 && idx == MPI_UNDEFINED, "Testany on all-null: flag %d index %d", flag, idx);
     MPI_OK(MPI_Waitall(3, rq, st));
-    for (int i = 0; i < 3; i++)
-        CHECK_EMPTY_STATUS(&st[i], MPI_ANY_SOURCE, "Waitall on all-null: status");
+    for (int i = 0; i < 3; i++) CHECK_EMPTY_STATUS(&st[i], MPI_ANY_SOURCE, "Waitall on all-null: status");
     flag = -7;
     MPI_OK(MPI_Testall(3, rq, &flag, st));
     CHECK_INT(flag, 1, "Testall on all-null: flag");
@@ -323,11 +317,9 @@ int main(int argc, char **argv)
     all_null();
     static const size_t sizes[] = {0, 100, 70000};
     for (int round = 0; round < 3; round++)
-        for (int m = W_ALL; m <= T_ONE; m++)
-            mixed((mode_t_)m, sizes[round], round);
+        for (int m = W_ALL; m <= T_ONE; m++) mixed((mode_t_)m, sizes[round], round);
     int peer = (me ^ 1) < np ? (me ^ 1) : -1;
-    if (peer >= 0)
-        synchronous_and_ready(peer, me % 2 == 0);
+    if (peer >= 0) synchronous_and_ready(peer, me % 2 == 0);
     ring_sendrecv(10);
     ring_sendrecv(300000);
     return chk_end();

@@ -129,7 +129,8 @@ static void test_two_processes_stream(void **state)
         for (uint32_t i = 0; i < n; i++) {
             size_t len = len_of(i);
             unsigned char *p;
-            while ((p = mp_ring_reserve(&tx, len + 4)) == NULL) {}
+            while ((p = mp_ring_reserve(&tx, len + 4)) == NULL) {
+            }
             memcpy(p, &i, 4);
             fill(p + 4, len, i);
             mp_ring_commit(&tx, len + 4);
@@ -142,7 +143,8 @@ static void test_two_processes_stream(void **state)
     for (uint32_t i = 0; i < n; i++) {
         size_t got = 0;
         const unsigned char *q;
-        while ((q = mp_ring_peek(&rx, &got)) == NULL) {}
+        while ((q = mp_ring_peek(&rx, &got)) == NULL) {
+        }
         uint32_t seq;
         memcpy(&seq, q, 4);
         if (seq != i || got != len_of(i) + 4 || !check(q + 4, got - 4, i)) bad++;
