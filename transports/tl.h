@@ -41,6 +41,14 @@ struct mp_tl_ops {
     int (*send)(int peer, const void *hdr, const struct iovec *iov, int iovcnt);
     /* Delivers arrived packets through the upcall; returns how many. */
     int (*progress)(void);
+
+    /* Single copy between this process's memory and a peer's (NULL where unsupported). Both
+     * return MPI_SUCCESS or an MPI error class; they block until the bytes are copied. */
+    int (*rma_ok)(int peer);
+    int (*get)(int peer, void *dst, uint64_t remote_src, size_t len);
+    int (*put)(int peer, uint64_t remote_dst, const void *src, size_t len);
+    size_t rma_min;         /* rendezvous messages at least this long use get/put */
+    unsigned rma_get_share; /* percent of such a message the receiver gets; the sender puts the rest */
 };
 
 extern struct mp_tl_ops mp_tl_shm;

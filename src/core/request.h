@@ -34,6 +34,8 @@ struct mp_request {
     size_t msg_len;                 /* receive: length of the matched message (may exceed `bytes`) */
     uint64_t post_seq;              /* order of posting, so the earliest matching receive wins */
     uint64_t remote;                /* peer's request id in rendezvous and synchronous protocols */
+    uint64_t remote_addr;           /* peer's buffer in single-copy rendezvous */
+    uint32_t pending;               /* single-copy rendezvous: events still awaited before completion */
     struct mp_request *next, *prev; /* queue links (posted queue or send queue) */
     /* MPI-level description, kept for persistent restarts and Get_count */
     int count;

@@ -4,8 +4,14 @@
  * Eager (len <= transport eager_max): one packet carries the data; an unexpected one is copied
  * aside until a receive matches it. Synchronous sends use EAGER_SYNC and complete on the
  * receiver's ACK, sent when the message is matched.
- * Rendezvous (larger): RTS carries the length; the receiver answers CTS once matched, and the
- * sender streams DATA fragments straight from the user buffer into the receive buffer.
+ * Rendezvous (larger): RTS carries the length and the sender's buffer address. Once matched:
+ *  - single copy, where the transport can reach the peer's memory (rma_ok) and the message is
+ *    at least rma_min long: the receiver sends RMA_CTS with its buffer address and a split
+ *    point, then copies [0, split) straight from the sender's buffer (get) and says FIN, while
+ *    the sender copies [split, len) straight into the receive buffer (put) and says DONE — two
+ *    copies run at once, one on each side;
+ *  - otherwise the receiver answers CTS and the sender streams DATA fragments from the user
+ *    buffer into the receive buffer.
  *
  * Each peer has an outbox: packets that could not go out at once (transport said AGAIN) wait
  * there in order, and a new message to that peer queues behind them, which keeps MPI's
@@ -20,15 +26,19 @@
 
 enum proto_state {
     P_NONE = 0,
-    P_SEND_EAGER,  /* outbox: eager packet to send */
-    P_SEND_RTS,    /* outbox: RTS to send */
-    P_SEND_DATA,   /* outbox: DATA fragments to stream */
-    P_WAIT_ACK,    /* sent EAGER_SYNC, waiting for ACK */
-    P_WAIT_CTS,    /* sent RTS, waiting for CTS */
-    P_RECV_POSTED, /* in a posted queue */
-    P_RECV_CTS,    /* outbox: matched an RTS, CTS to send */
-    P_RECV_DATA,   /* CTS sent, DATA arriving */
-    P_RECV_ACK,    /* outbox: matched an EAGER_SYNC, ACK to send */
+    P_SEND_EAGER,    /* outbox: eager packet to send */
+    P_SEND_RTS,      /* outbox: RTS to send */
+    P_SEND_DATA,     /* outbox: DATA fragments to stream */
+    P_WAIT_ACK,      /* sent EAGER_SYNC, waiting for ACK */
+    P_WAIT_CTS,      /* sent RTS, waiting for CTS */
+    P_RECV_POSTED,   /* in a posted queue */
+    P_RECV_CTS,      /* outbox: matched an RTS, CTS to send */
+    P_RECV_DATA,     /* CTS sent, DATA arriving */
+    P_RECV_ACK,      /* outbox: matched an EAGER_SYNC, ACK to send */
+    P_RECV_RMA_CTS,  /* outbox: matched an RTS for single copy, RMA_CTS to send, then get */
+    P_RECV_RMA_FIN,  /* outbox: own part copied, FIN to send */
+    P_SEND_RMA_DONE, /* outbox: own part copied, DONE to send */
+    P_RMA_WAIT,      /* single copy: waiting for the peer's FIN or DONE */
 };
 
 struct peer {
@@ -43,6 +53,7 @@ struct peer {
 struct msg_view {
     uint8_t type;
     uint64_t sreq;
+    uint64_t addr;
     size_t len;
     const void *data;
 };
@@ -87,6 +98,27 @@ static void complete_proc_null(struct mp_request *r)
     complete(r);
 }
 
+/* One of the events a single-copy rendezvous waits for (own copy and message sent, peer's FIN
+ * or DONE) has happened. */
+static void rma_event(struct mp_request *r)
+{
+    if (--r->pending > 0) {
+        r->proto = P_RMA_WAIT;
+        return;
+    }
+    r->st_bytes = r->kind == MP_REQ_SEND ? r->bytes : (r->msg_len < r->bytes ? r->msg_len : r->bytes);
+    complete(r);
+}
+
+/* Where the receiver's share of a single-copy message ends: page-aligned, so both copies stream
+ * whole pages. */
+static size_t rma_split(size_t len, unsigned get_share)
+{
+    if (get_share >= 100) return len;
+    size_t split = (size_t)((unsigned long long)len * get_share / 100) & ~(size_t)4095;
+    return split < len ? split : len;
+}
+
 static inline void set_hdr(struct mp_wire_hdr *h, const struct mp_request *r, uint8_t type)
 {
     h->ctx = r->comm->ctx + r->cls;
@@ -128,7 +160,7 @@ static int out_step(struct peer *p, struct mp_request *r)
         }
         return MP_TL_OK;
     case P_SEND_RTS: {
-        struct mp_wire_rts rts = {req_id(r), r->bytes};
+        struct mp_wire_rts rts = {req_id(r), r->bytes, (uint64_t)(uintptr_t)r->buf};
         set_hdr(&h, r, MP_MSG_RTS);
         iov[0] = (struct iovec){&rts, sizeof rts};
         if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) return MP_TL_AGAIN;
@@ -160,6 +192,30 @@ static int out_step(struct peer *p, struct mp_request *r)
         id = r->remote;
         if (send_ctl(p, MP_MSG_ACK, &id, sizeof id) != MP_TL_OK) return MP_TL_AGAIN;
         complete(r);
+        return MP_TL_OK;
+    case P_RECV_RMA_CTS: {
+        size_t len = r->msg_len < r->bytes ? r->msg_len : r->bytes;
+        size_t split = rma_split(len, p->tl->rma_get_share);
+        struct mp_wire_rma_cts cts = {r->remote, req_id(r), (uint64_t)(uintptr_t)r->buf, split, len};
+        if (send_ctl(p, MP_MSG_RMA_CTS, &cts, sizeof cts) != MP_TL_OK) return MP_TL_AGAIN;
+        r->pending = split < len ? 2 : 1;
+        if (split) {
+            int rc = p->tl->get(p->world, r->buf, r->remote_addr, split);
+            if (rc != MPI_SUCCESS) r->st_error = rc;
+        }
+        r->proto = P_RECV_RMA_FIN;
+    }
+        /* FIN follows at once when the transport takes it */
+        __attribute__((fallthrough));
+    case P_RECV_RMA_FIN:
+        id = r->remote;
+        if (send_ctl(p, MP_MSG_FIN, &id, sizeof id) != MP_TL_OK) return MP_TL_AGAIN;
+        rma_event(r);
+        return MP_TL_OK;
+    case P_SEND_RMA_DONE:
+        id = r->remote;
+        if (send_ctl(p, MP_MSG_DONE, &id, sizeof id) != MP_TL_OK) return MP_TL_AGAIN;
+        rma_event(r);
         return MP_TL_OK;
     default: MP_WARN("internal: request in state %d found in the outbox", r->proto); return MP_TL_OK;
     }
@@ -223,12 +279,14 @@ void mp_send_start(struct mp_request *r)
 static void deliver(struct mp_request *r, const struct msg_view *v)
 {
     if (v->type == MP_MSG_RTS) {
+        struct peer *p = &eng.peers[r->world_peer];
         r->remote = v->sreq;
+        r->remote_addr = v->addr;
         r->msg_len = v->len;
         r->done = 0;
         if (v->len > r->bytes) r->st_error = MPI_ERR_TRUNCATE;
-        r->proto = P_RECV_CTS;
-        send_or_queue(&eng.peers[r->world_peer], r);
+        r->proto = p->tl->get && v->len >= p->tl->rma_min && p->tl->rma_ok(r->world_peer) ? P_RECV_RMA_CTS : P_RECV_CTS;
+        send_or_queue(p, r);
         return;
     }
     size_t n = v->len;
@@ -263,6 +321,7 @@ static struct mp_unexp *unexp_from_view(const struct mp_wire_hdr *h, int world_p
     e->type = v->type;
     e->len = v->len;
     e->sreq = v->sreq;
+    e->addr = v->addr;
     e->data = copy ? (void *)(e + 1) : NULL;
     if (copy) memcpy(e->data, v->data, copy);
     return e;
@@ -284,6 +343,7 @@ static void on_matchable(int world_peer, const struct mp_wire_hdr *h, const void
         struct mp_wire_rts rts;
         memcpy(&rts, payload, sizeof rts);
         v.sreq = rts.sreq;
+        v.addr = rts.addr;
         v.len = (size_t)rts.len;
     }
     struct mp_matchq *mq = mq_of_ctx(h->ctx);
@@ -328,6 +388,28 @@ static void on_data(const void *payload, size_t len)
     }
 }
 
+/* The receiver matched our RTS for single copy: copy our share straight into its buffer now,
+ * while it copies its own share, then say DONE. */
+static void on_rma_cts(int world_peer, const void *payload)
+{
+    struct mp_wire_rma_cts cts;
+    memcpy(&cts, payload, sizeof cts);
+    struct mp_request *s = req_of(cts.sreq);
+    struct peer *p = &eng.peers[world_peer];
+    s->remote = cts.rreq;
+    if (cts.split >= cts.len) {
+        s->pending = 1;
+        s->proto = P_RMA_WAIT;
+        return;
+    }
+    s->pending = 2;
+    int rc =
+        p->tl->put(world_peer, cts.addr + cts.split, (const char *)s->buf + cts.split, (size_t)(cts.len - cts.split));
+    if (rc != MPI_SUCCESS) s->st_error = rc;
+    s->proto = P_SEND_RMA_DONE;
+    send_or_queue(p, s);
+}
+
 static void on_recv(int world_peer, const void *hdr, const void *payload, size_t len)
 {
     const struct mp_wire_hdr *h = hdr;
@@ -347,6 +429,9 @@ static void on_recv(int world_peer, const void *hdr, const void *payload, size_t
         break;
     }
     case MP_MSG_DATA: on_data(payload, len); break;
+    case MP_MSG_RMA_CTS: on_rma_cts(world_peer, payload); break;
+    case MP_MSG_FIN:
+    case MP_MSG_DONE: rma_event(req_of(load_u64(payload))); break;
     default: MP_WARN("dropped a packet of unknown type %u from rank %d", h->type, world_peer);
     }
 }
@@ -369,7 +454,7 @@ void mp_recv_start(struct mp_request *r)
     r->st_source = e->src;
     r->st_tag = e->tag;
     r->world_peer = e->world_peer;
-    struct msg_view v = {.type = e->type, .sreq = e->sreq, .len = e->len, .data = e->data};
+    struct msg_view v = {.type = e->type, .sreq = e->sreq, .addr = e->addr, .len = e->len, .data = e->data};
     deliver(r, &v);
     free(e);
 }

@@ -21,6 +21,7 @@ struct mp_unexp {
     uint8_t type;  /* enum mp_msg_type: EAGER, EAGER_SYNC or RTS */
     size_t len;    /* message length (for RTS: the whole message, not yet here) */
     uint64_t sreq; /* sender's request id (EAGER_SYNC, RTS) */
+    uint64_t addr; /* sender's buffer (RTS) */
     void *data;    /* copied payload of eager messages, in the same allocation */
 };
 

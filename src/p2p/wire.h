@@ -15,6 +15,9 @@ enum mp_msg_type {
     MP_MSG_RTS = 4,        /* payload: struct mp_wire_rts */
     MP_MSG_CTS = 5,        /* payload: struct mp_wire_cts */
     MP_MSG_DATA = 6,       /* payload: receiver request id, data fragment (in order) */
+    MP_MSG_RMA_CTS = 7,    /* payload: struct mp_wire_rma_cts — single-copy rendezvous */
+    MP_MSG_FIN = 8,        /* payload: sender request id; receiver has read its part */
+    MP_MSG_DONE = 9,       /* payload: receiver request id; sender has written its part */
 };
 
 struct mp_wire_hdr {
@@ -28,6 +31,18 @@ _Static_assert(sizeof(struct mp_wire_hdr) == MP_TL_HDR_SIZE, "wire header must f
 
 struct mp_wire_rts {
     uint64_t sreq;
+    uint64_t len;
+    uint64_t addr; /* sender's buffer, for single-copy transports */
+};
+
+/* The receiver copies [0, split) of the message itself, straight from the sender's buffer, and
+ * asks the sender to copy [split, len) straight into the receive buffer at `addr`: two copy
+ * streams, one per core. `len` is what fits the receive buffer. */
+struct mp_wire_rma_cts {
+    uint64_t sreq;
+    uint64_t rreq;
+    uint64_t addr;
+    uint64_t split;
     uint64_t len;
 };
 

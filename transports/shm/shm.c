@@ -17,6 +17,7 @@
 #include "boot/boot.h"
 #include "core/log.h"
 #include "core/params.h"
+#include "transports/shm/shm_cma.h"
 #include "transports/shm/shm_ring.h"
 #include "transports/tl.h"
 
@@ -24,13 +25,17 @@
 #define SHM_DEFAULT_RING 65536u
 #define SHM_DEFAULT_RING_CROWDED 16384u /* when many ranks share the host */
 #define SHM_CROWDED 16
+#define SHM_DEFAULT_CMA_MIN 65536u
+#define SHM_DEFAULT_GET_SHARE 50u
 
 struct shm_seg_hdr {
     uint64_t magic;
     uint64_t ring_size;
     uint64_t nlocal;
-    char pad[40];
+    struct mp_cma_probe cma;
+    char pad[16];
 };
+_Static_assert(sizeof(struct shm_seg_hdr) == 64, "segment header must keep the rings cache-line aligned");
 
 static struct {
     int rank;
@@ -44,6 +49,9 @@ static struct {
     struct mp_ring_tx *tx; /* world rank -> ring into that peer's segment */
     struct mp_ring_rx *rx; /* local index -> ring from that peer in my segment */
     mp_tl_recv_fn on_recv;
+    int cma;           /* single copy allowed by configuration and by this rank's probes */
+    pid_t *pid_of;     /* local index -> pid */
+    uint8_t *cma_with; /* local index -> single copy works both ways with that peer */
     char name[128];
 } shm;
 
@@ -104,6 +112,7 @@ static int create_own_segment(const char *jobid)
     struct shm_seg_hdr *h = p;
     h->ring_size = shm.ring_size;
     h->nlocal = (uint64_t)shm.nlocal;
+    mp_cma_publish(&h->cma);
     __atomic_store_n(&h->magic, SHM_MAGIC, __ATOMIC_RELEASE);
     return MPI_SUCCESS;
 }
@@ -133,6 +142,33 @@ static int map_peer_segment(const char *jobid, int local)
     return MPI_SUCCESS;
 }
 
+/* Tries single copy with every local peer and publishes the verdict for them (read after the
+ * next fence). One failure turns it off for this rank: the kernel's rules are per host. */
+static void probe_cma(void)
+{
+    struct shm_seg_hdr *mine = (struct shm_seg_hdr *)(void *)shm.my_seg;
+    for (int i = 0; shm.cma && i < shm.nlocal; i++) {
+        const struct shm_seg_hdr *h = (const struct shm_seg_hdr *)(void *)shm.segs[i];
+        if (!mp_cma_probe(&h->cma)) shm.cma = 0;
+    }
+    __atomic_store_n(&mine->cma.ok, (uint64_t)shm.cma, __ATOMIC_RELEASE);
+}
+
+static int shm_rma_ok(int peer)
+{
+    return shm.cma_with[shm.local_of[peer]];
+}
+
+static int shm_get(int peer, void *dst, uint64_t remote_src, size_t len)
+{
+    return mp_cma_get(shm.pid_of[shm.local_of[peer]], dst, remote_src, len);
+}
+
+static int shm_put(int peer, uint64_t remote_dst, const void *src, size_t len)
+{
+    return mp_cma_put(shm.pid_of[shm.local_of[peer]], remote_dst, src, len);
+}
+
 static int shm_init(const struct mp_tl_peers *peers, mp_tl_recv_fn on_recv)
 {
     shm.rank = peers->rank;
@@ -154,18 +190,29 @@ static int shm_init(const struct mp_tl_peers *peers, mp_tl_recv_fn on_recv)
     shm.seg_size = sizeof(struct shm_seg_hdr) + (size_t)shm.nlocal * mp_ring_footprint(shm.ring_size);
     shm.segs = calloc((size_t)shm.nlocal, sizeof *shm.segs);
     shm.rx = calloc((size_t)shm.nlocal, sizeof *shm.rx);
-    if (!shm.segs || !shm.rx) return MPI_ERR_NO_MEM;
+    shm.pid_of = calloc((size_t)shm.nlocal, sizeof *shm.pid_of);
+    shm.cma_with = calloc((size_t)shm.nlocal, sizeof *shm.cma_with);
+    if (!shm.segs || !shm.rx || !shm.pid_of || !shm.cma_with) return MPI_ERR_NO_MEM;
+    shm.cma = mp_env_long("MSGPASS_SHM_CMA", 1) != 0;
 
     int rc = create_own_segment(peers->jobid);
     /* Every rank reaches both fences even after a local failure, so no rank waits forever. */
     int rc_fence = mp_boot_fence();
     for (int i = 0; rc == MPI_SUCCESS && i < shm.nlocal; i++) rc = map_peer_segment(peers->jobid, i);
+    if (rc == MPI_SUCCESS) probe_cma();
     if (rc_fence == MPI_SUCCESS) rc_fence = mp_boot_fence();
     if (shm.my_seg) shm_unlink(shm.name);
     if (rc != MPI_SUCCESS) return rc;
     if (rc_fence != MPI_SUCCESS) return rc_fence;
 
     int me = shm.local_of[shm.rank];
+    int cma_peers = 0;
+    for (int i = 0; i < shm.nlocal; i++) {
+        const struct shm_seg_hdr *h = (const struct shm_seg_hdr *)(void *)shm.segs[i];
+        shm.pid_of[i] = (pid_t)h->cma.pid;
+        shm.cma_with[i] = shm.cma && __atomic_load_n(&h->cma.ok, __ATOMIC_ACQUIRE);
+        cma_peers += shm.cma_with[i];
+    }
     for (int i = 0; i < shm.nlocal; i++) {
         mp_ring_rx_init(&shm.rx[i], seg_ring(shm.my_seg, i), shm.ring_size);
         mp_ring_tx_init(&shm.tx[shm.world_of[i]], seg_ring(shm.segs[i], me), shm.ring_size);
@@ -178,8 +225,19 @@ static int shm_init(const struct mp_tl_peers *peers, mp_tl_recv_fn on_recv)
                 mp_tl_shm.frag_max, mp_tl_shm.frag_max);
         mp_tl_shm.eager_max = mp_tl_shm.frag_max;
     }
+    mp_tl_shm.rma_min = mp_env_size("MSGPASS_SHM_CMA_MIN", SHM_DEFAULT_CMA_MIN);
+    if (mp_tl_shm.rma_min <= mp_tl_shm.eager_max) mp_tl_shm.rma_min = mp_tl_shm.eager_max + 1;
+    mp_tl_shm.rma_get_share = (unsigned)mp_env_long("MSGPASS_SHM_CMA_GET_SHARE", SHM_DEFAULT_GET_SHARE);
+    if (mp_tl_shm.rma_get_share > 100) mp_tl_shm.rma_get_share = 100;
     MP_INFO("shm: %d ranks on this host, ring %zu bytes per pair, eager up to %zu bytes, segment %zu bytes", shm.nlocal,
             shm.ring_size, mp_tl_shm.eager_max, shm.seg_size);
+    if (cma_peers)
+        MP_INFO("shm: single copy (process_vm_readv/writev) with %d of %d local ranks for messages of %zu bytes "
+                "and more; the receiver copies %u%%, the sender the rest",
+                cma_peers, shm.nlocal, mp_tl_shm.rma_min, mp_tl_shm.rma_get_share);
+    else
+        MP_INFO("shm: messages above %zu bytes stream through the ring in fragments (%s)", mp_tl_shm.eager_max,
+                shm.cma ? "single copy not permitted here" : "MSGPASS_SHM_CMA=0");
     return MPI_SUCCESS;
 }
 
@@ -192,6 +250,8 @@ static void shm_finalize(void)
     if (shm.my_seg) munmap(shm.my_seg, shm.seg_size);
     free(shm.segs);
     free(shm.rx);
+    free(shm.pid_of);
+    free(shm.cma_with);
     free(shm.tx);
     free(shm.local_of);
     free(shm.world_of);
@@ -246,4 +306,7 @@ struct mp_tl_ops mp_tl_shm = {
     .reachable = shm_reachable,
     .send = shm_send,
     .progress = shm_progress,
+    .rma_ok = shm_rma_ok,
+    .get = shm_get,
+    .put = shm_put,
 };
