@@ -2,16 +2,20 @@
  *
  * The ring is a power-of-two array of 64-byte cells in the receiver's segment. An entry starts on
  * a cell with an 8-byte control word {valid bit, wrap bit, payload length}, followed by the
- * payload, and covers whole cells. The producer writes the payload, zeroes the control word of
- * the cell right after the entry, and only then stores the entry's control word with release
- * semantics. So the consumer, which polls one control word at its read position, sees either 0
- * (nothing yet) or a complete entry: stale bytes from an earlier lap can never look valid,
- * because the cell after every published entry was cleared before that entry became visible.
+ * payload, and covers whole cells. The producer writes the payload, then stores the entry's
+ * control word with release semantics; the consumer polls one control word at its read position
+ * and sees either 0 (nothing yet) or a complete entry.
  *
- * No locks, no atomics beyond acquire/release ordering, no syscalls. The consumer publishes how
- * far it has read (tail) lazily: every quarter ring, and whenever it finds the ring empty, so a
- * producer waiting for space is never stranded. The producer caches the tail and rereads it only
- * when the ring looks full. Head and tail never share a cache line. */
+ * Stale bytes from an earlier lap can never look valid: before the consumer hands space back to
+ * the producer (publishes its tail), it clears the first word of every cell it has consumed,
+ * payload cells included. So every cell the producer may write into starts out clear, and the
+ * producer's send touches only the cells of its own entry — one cache line for a small message.
+ *
+ * No locks, no atomics beyond acquire/release ordering, no syscalls. The consumer publishes its
+ * tail lazily: every quarter ring, and whenever it finds the ring empty (off the critical path:
+ * it has nothing else to do then), so a producer waiting for space is never stranded. The
+ * producer caches the tail and rereads it only when the ring looks full. Head and tail never
+ * share a cache line. */
 #ifndef MP_SHM_RING_H
 #define MP_SHM_RING_H
 
@@ -40,7 +44,7 @@ static inline uint64_t mp_ring_entry_bytes(size_t len)
 }
 
 /* Largest payload one entry may carry in a ring of `ring_size` bytes: an entry plus its wrap
- * filler and the cleared cell must always fit. */
+ * filler must always fit. */
 static inline size_t mp_ring_max_payload(size_t ring_size)
 {
     return ring_size / 2 - 8 - MP_RING_CELL;
@@ -89,12 +93,11 @@ static inline void *mp_ring_reserve(struct mp_ring_tx *tx, size_t len)
     const uint64_t need = mp_ring_entry_bytes(len);
     uint64_t off = tx->head & tx->mask;
     const uint64_t filler = off + need > size ? size - off : 0;
-    if (tx->head + filler + need + MP_RING_CELL - tx->tail_cache > size) {
+    if (tx->head + filler + need - tx->tail_cache > size) {
         tx->tail_cache = __atomic_load_n(&tx->ring->tail, __ATOMIC_ACQUIRE);
-        if (tx->head + filler + need + MP_RING_CELL - tx->tail_cache > size) return NULL;
+        if (tx->head + filler + need - tx->tail_cache > size) return NULL;
     }
     if (filler) {
-        *mp_ring_ctl(tx->ring, 0) = 0;
         __atomic_store_n(mp_ring_ctl(tx->ring, off), MP_RING_VALID | MP_RING_WRAP, __ATOMIC_RELEASE);
         tx->head += filler;
         off = 0;
@@ -105,14 +108,14 @@ static inline void *mp_ring_reserve(struct mp_ring_tx *tx, size_t len)
 static inline void mp_ring_commit(struct mp_ring_tx *tx, size_t len)
 {
     const uint64_t off = tx->head & tx->mask;
-    const uint64_t need = mp_ring_entry_bytes(len);
-    *mp_ring_ctl(tx->ring, (off + need) & tx->mask) = 0;
     __atomic_store_n(mp_ring_ctl(tx->ring, off), MP_RING_VALID | (uint64_t)len, __ATOMIC_RELEASE);
-    tx->head += need;
+    tx->head += mp_ring_entry_bytes(len);
 }
 
+/* Clears what was consumed since the last publication, then hands it back to the producer. */
 static inline void mp_ring_publish(struct mp_ring_rx *rx)
 {
+    for (uint64_t at = rx->published; at != rx->pos; at += MP_RING_CELL) *mp_ring_ctl(rx->ring, at & rx->mask) = 0;
     __atomic_store_n(&rx->ring->tail, rx->pos, __ATOMIC_RELEASE);
     rx->published = rx->pos;
 }
