@@ -15,6 +15,7 @@ static inline int send_common(const void *buf, int count, MPI_Datatype type, int
     size_t bytes;
     int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &bytes);
     if (MP_UNLIKELY(rc)) return rc;
+    if (mode != MP_SEND_SYNC && dest >= 0 && mp_send_now(buf, bytes, dest, tag, c, MP_PT2PT)) return MPI_SUCCESS;
     struct mp_request *r;
     rc = mp_isend(buf, bytes, dest, tag, c, MP_PT2PT, mode, &r);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the send");

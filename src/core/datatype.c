@@ -27,7 +27,7 @@
                 .refcount = 1,                                                                                         \
                 .name = #handle}
 
-static struct mp_dtype predef[MP_DTYPE_LAST_PREDEF + 1] = {
+struct mp_dtype mp_dtype_predef[MP_DTYPE_LAST_PREDEF + 1] = {
     PREDEF(MPI_CHAR, char),
     PREDEF(MPI_SIGNED_CHAR, signed char),
     PREDEF(MPI_UNSIGNED_CHAR, unsigned char),
@@ -72,9 +72,8 @@ static struct mp_dtype predef[MP_DTYPE_LAST_PREDEF + 1] = {
 static struct mp_dtype **user;
 static size_t user_cap;
 
-struct mp_dtype *mp_dtype_get(MPI_Datatype type)
+struct mp_dtype *mp_dtype_get_derived(MPI_Datatype type)
 {
-    if (type > 0 && type <= MP_DTYPE_LAST_PREDEF) return &predef[type];
     if (type >= MP_DTYPE_FIRST_USER && (size_t)(type - MP_DTYPE_FIRST_USER) < user_cap)
         return user[type - MP_DTYPE_FIRST_USER];
     return NULL;

@@ -54,8 +54,16 @@ static inline size_t mp_dtype_bytes(const struct mp_dtype *dt, size_t count)
     return count * (size_t)dt->extent;
 }
 
-/* Returns the descriptor, or NULL when the handle names no live datatype. */
-struct mp_dtype *mp_dtype_get(MPI_Datatype type);
+extern struct mp_dtype mp_dtype_predef[MP_DTYPE_LAST_PREDEF + 1];
+struct mp_dtype *mp_dtype_get_derived(MPI_Datatype type);
+
+/* Returns the descriptor, or NULL when the handle names no live datatype. Predefined types are
+ * looked up inline: every send and receive does this. */
+static inline struct mp_dtype *mp_dtype_get(MPI_Datatype type)
+{
+    if (MP_LIKELY(type > 0 && type <= MP_DTYPE_LAST_PREDEF)) return &mp_dtype_predef[type];
+    return mp_dtype_get_derived(type);
+}
 void mp_dtype_init(void);
 void mp_dtype_finalize(void);
 /* Each returns an MPI error class. */

@@ -261,6 +261,15 @@ static int drain_outboxes(void)
     return events;
 }
 
+int mp_send_now(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls)
+{
+    struct peer *p = &eng.peers[mp_comm_world_rank(comm, peer)];
+    if (bytes > p->tl->eager_max || p->out_head) return 0;
+    struct mp_wire_hdr h = {.ctx = comm->ctx + cls, .src = comm->rank, .tag = tag, .type = MP_MSG_EAGER};
+    struct iovec iov = {(void *)buf, bytes};
+    return p->tl->send(p->world, &h, &iov, 1) == MP_TL_OK;
+}
+
 void mp_send_start(struct mp_request *r)
 {
     r->state = MP_RS_ACTIVE;

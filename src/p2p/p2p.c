@@ -84,6 +84,7 @@ int mp_wait(struct mp_request *r, MPI_Status *status)
 
 int mp_send(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls)
 {
+    if (peer >= 0 && mp_send_now(buf, bytes, peer, tag, comm, cls)) return MPI_SUCCESS;
     struct mp_request *r;
     int rc = mp_isend(buf, bytes, peer, tag, comm, cls, MP_SEND_STD, &r);
     return rc != MPI_SUCCESS ? rc : mp_wait(r, MPI_STATUS_IGNORE);

@@ -22,6 +22,11 @@ int mp_isend(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *c
 int mp_irecv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
              struct mp_request **req);
 
+/* The blocking-send shortcut: a standard-mode message of eager size to a real rank (not
+ * MPI_PROC_NULL) goes out at once, without a request, when nothing waits in that peer's outbox.
+ * Returns 1 when sent; 0 means nothing happened and the caller takes the request path. */
+int mp_send_now(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls);
+
 /* (Re)starts a request whose fields (buf, bytes, peer, world_peer, tag, comm, cls, mode) are set:
  * persistent requests go through these on every MPI_Start. */
 void mp_send_start(struct mp_request *r);

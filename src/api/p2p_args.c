@@ -1,0 +1,25 @@
+/* Argument checks of the point-to-point bindings, the thorough path (see p2p_args.h). */
+#include "api/p2p_args.h"
+
+int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf, int count, MPI_Datatype type, int peer,
+                           int tag, int dir, size_t *bytes)
+{
+    if (MP_UNLIKELY(count < 0)) return mp_error(c, MPI_ERR_COUNT, call, "negative count %d (argument count)", count);
+    const struct mp_dtype *dt = mp_dtype_get(type);
+    if (MP_UNLIKELY(!dt)) return mp_error(c, MPI_ERR_TYPE, call, "invalid datatype %d (argument datatype)", type);
+    if (MP_UNLIKELY(!dt->committed))
+        return mp_error(c, MPI_ERR_TYPE, call, "datatype %d is not committed (argument datatype)", type);
+    const char *peer_arg = dir == MP_ARG_SEND ? "dest" : "source";
+    if (MP_UNLIKELY(peer < 0 || peer >= c->size)) {
+        if (peer != MPI_PROC_NULL && !(dir == MP_ARG_RECV && peer == MPI_ANY_SOURCE))
+            return mp_error(c, MPI_ERR_RANK, call, "rank %d is not in %s of size %d (argument %s)", peer, c->name,
+                            c->size, peer_arg);
+    }
+    if (MP_UNLIKELY(tag < 0) && !(dir == MP_ARG_RECV && tag == MPI_ANY_TAG))
+        return mp_error(c, MPI_ERR_TAG, call, "invalid tag %d: tags are 0..%d%s (argument tag)", tag, MP_TAG_UB,
+                        dir == MP_ARG_RECV ? " or MPI_ANY_TAG" : "");
+    if (MP_UNLIKELY(!buf && count > 0 && dt->size > 0))
+        return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d (argument buf)", count);
+    *bytes = mp_dtype_bytes(dt, (size_t)count);
+    return MPI_SUCCESS;
+}
