@@ -1,4 +1,4 @@
-/* Shared option parsing and output for the OSU-style benchmarks (plain MPI C11).
+/* Shared option parsing, run metadata and output for the OSU-style benchmarks (plain MPI C11).
  *
  * Options (OSU-compatible where OSU has them):
  *   -m [MIN:]MAX     message sizes, powers of two from MIN (0 allowed) to MAX
@@ -8,18 +8,33 @@
  *   -c               validate the received data (timings then include the fill/check)
  *   --format F       text (OSU layout, default) | json | csv
  *   -h, --help
- * Sizes above LARGE_MESSAGE_SIZE use the "large" iteration defaults, as in OSU. */
+ * Sizes above LARGE_MESSAGE_SIZE use the "large" iteration defaults, as in OSU.
+ *
+ * Run metadata (text header, json fields, csv columns): the library (first line of
+ * MPI_Get_library_version), MPI version, host, ranks, each rank's binding (its CPU affinity mask,
+ * e.g. "cpus 0") and the transport settings: every environment variable named MSGPASS_*
+ * (libmsgpass), OMPI_MCA_* (Open MPI) or MPIR_CVAR_* (MPICH) in rank 0's environment, less the
+ * ones the launchers set for their own bookkeeping. An empty list means the library's defaults. */
 #ifndef MP_BENCH_COMMON_H
 #define MP_BENCH_COMMON_H
 
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* sched_getaffinity */
+#endif
 #include <mpi.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sched.h>
+#endif
+
+extern char **environ;
 
 #define LARGE_MESSAGE_SIZE 8192
-#define MP_BENCH_VERSION "1.0"
+#define MP_BENCH_VERSION "1.1"
+#define BENCH_BIND_LEN 64 /* one rank's binding text, e.g. "cpus 0-3,8" */
 
 enum bench_format { FMT_TEXT, FMT_JSON, FMT_CSV };
 
@@ -34,11 +49,21 @@ struct bench_meta {
     char library[MPI_MAX_LIBRARY_VERSION_STRING + 1]; /* first line of MPI_Get_library_version */
     char host[MPI_MAX_PROCESSOR_NAME + 1];
     int version, subversion, ranks;
+    char *binding; /* rank 0 only: ranks * BENCH_BIND_LEN, rank r's text at r * BENCH_BIND_LEN */
 };
 
-static void bench_usage(const char *prog, const struct bench_opts *d, int is_bw)
+/* What a benchmark is: program name, OSU-style title, the measured column (text), its key
+ * (json/csv); windowed: takes -W; even_ranks: any even number of ranks (pairs i, i + n/2)
+ * instead of exactly two. rows counts the output rows. */
+struct bench_out {
+    const char *bench, *title, *column, *key;
+    int windowed, even_ranks;
+    int rows;
+};
+
+static void bench_usage(const char *prog, const struct bench_opts *d, const struct bench_out *b)
 {
-    printf("Usage: %s [options]   (run with exactly 2 ranks)\n"
+    printf("Usage: %s [options]   (run with %s)\n"
            "  -m [MIN:]MAX     message sizes in bytes (default %ld:%ld)\n"
            "  -i ITERS         timed iterations per size (default %d, %d above %d bytes)\n"
            "  -x WARMUP        warm-up iterations per size (default %d, %d above %d bytes)\n"
@@ -46,8 +71,9 @@ static void bench_usage(const char *prog, const struct bench_opts *d, int is_bw)
            "  -c               validate received data\n"
            "  --format FORMAT  text | json | csv (default text)\n"
            "  -h, --help       this help\n",
-           prog, d->min_size, d->max_size, d->iters, d->iters_large, LARGE_MESSAGE_SIZE, d->skip, d->skip_large,
-           LARGE_MESSAGE_SIZE, is_bw ? "  -W WINDOW        messages in flight per iteration (default 64)\n" : "");
+           prog, b->even_ranks ? "an even number of ranks; rank i pairs with i + n/2" : "exactly 2 ranks", d->min_size,
+           d->max_size, d->iters, d->iters_large, LARGE_MESSAGE_SIZE, d->skip, d->skip_large, LARGE_MESSAGE_SIZE,
+           b->windowed ? "  -W WINDOW        messages in flight per iteration (default 64)\n" : "");
 }
 
 static int bench_parse_long(const char *s, long *v)
@@ -59,7 +85,7 @@ static int bench_parse_long(const char *s, long *v)
 }
 
 /* Returns 0 to run, 1 when help was printed, -1 on a bad option (message printed on rank 0). */
-static int bench_parse(int argc, char **argv, struct bench_opts *o, int is_bw, int rank)
+static int bench_parse(int argc, char **argv, struct bench_opts *o, const struct bench_out *b, int rank)
 {
     struct bench_opts d = *o;
     for (int a = 1; a < argc; a++) {
@@ -67,7 +93,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o, int is_bw, i
         const char *val = a + 1 < argc ? argv[a + 1] : NULL;
         long v;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            if (rank == 0) bench_usage(argv[0], &d, is_bw);
+            if (rank == 0) bench_usage(argv[0], &d, b);
             return 1;
         } else if (!strcmp(arg, "-c") || !strcmp(arg, "--validation")) {
             o->validate = 1;
@@ -97,7 +123,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o, int is_bw, i
             if (bench_parse_long(val, &v) || v > 1000000000) goto bad;
             o->skip = o->skip_large = (int)v;
             a++;
-        } else if (is_bw && (!strcmp(arg, "-W") || !strcmp(arg, "--window-size"))) {
+        } else if (b->windowed && (!strcmp(arg, "-W") || !strcmp(arg, "--window-size"))) {
             if (bench_parse_long(val, &v) || v < 1 || v > 65536) goto bad;
             o->window = (int)v;
             a++;
@@ -120,14 +146,77 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o, int is_bw, i
     bad:
         if (rank == 0) {
             fprintf(stderr, "%s: bad option or value: %s%s%s\n", argv[0], arg, val ? " " : "", val ? val : "");
-            bench_usage(argv[0], &d, is_bw);
+            bench_usage(argv[0], &d, b);
         }
         return -1;
     }
     return 0;
 }
 
-static void bench_meta_get(struct bench_meta *m)
+/* This process's CPU affinity as "cpus 0", "cpus 0-1", "cpus 0,2-3" (or "unknown"). */
+static void bench_binding_self(char *out, size_t cap)
+{
+    snprintf(out, cap, "unknown");
+#ifdef __linux__
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return;
+    size_t n = (size_t)snprintf(out, cap, "cpus ");
+    int first = 1;
+    for (int c = 0; c < CPU_SETSIZE && n < cap; c++) {
+        if (!CPU_ISSET(c, &set)) continue;
+        int e = c;
+        while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, &set)) e++;
+        int w = e > c ? snprintf(out + n, cap - n, "%s%d-%d", first ? "" : ",", c, e)
+                      : snprintf(out + n, cap - n, "%s%d", first ? "" : ",", c);
+        if (w < 0 || (size_t)w >= cap - n) { /* too long: mark the cut */
+            if (cap > 4) memcpy(out + cap - 4, "...", 4);
+            return;
+        }
+        n += (size_t)w;
+        first = 0;
+        c = e;
+    }
+#endif
+}
+
+/* Transport settings worth recording: libmsgpass's MSGPASS_*, Open MPI's OMPI_MCA_*, MPICH's
+ * MPIR_CVAR_*; not the variables mpprun, mpirun or hydra set in every rank for themselves. */
+static int bench_setting_wanted(const char *e)
+{
+    static const char *const prefixes[] = {"MSGPASS_", "OMPI_MCA_", "MPIR_CVAR_"};
+    static const char *const launcher[] = {"MSGPASS_BOOT_FD=",
+                                           "MSGPASS_RANK=",
+                                           "MSGPASS_SIZE=",
+                                           "MSGPASS_JOBID=",
+                                           "MSGPASS_LOCAL_RANK=",
+                                           "MSGPASS_LOCAL_SIZE=",
+                                           "MSGPASS_CPUS=",
+                                           "OMPI_MCA_orte_",
+                                           "OMPI_MCA_ess",
+                                           "OMPI_MCA_pmix",
+                                           "OMPI_MCA_initial_wdir=",
+                                           "OMPI_MCA_shmem_RUNTIME_QUERY_hint=",
+                                           "OMPI_MCA_mpi_oversubscribe=",
+                                           "MPIR_CVAR_CH3_INTERFACE_HOSTNAME="};
+    int want = 0;
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if (!strncmp(e, prefixes[i], strlen(prefixes[i]))) want = 1;
+    for (size_t i = 0; want && i < sizeof launcher / sizeof *launcher; i++)
+        if (!strncmp(e, launcher[i], strlen(launcher[i]))) want = 0;
+    return want && strchr(e, '=') != NULL;
+}
+
+/* The next wanted setting ("NAME=value") after environ[*pos], or NULL. */
+static const char *bench_setting_next(size_t *pos)
+{
+    for (; environ && environ[*pos]; ++*pos)
+        if (bench_setting_wanted(environ[*pos])) return environ[(*pos)++];
+    return NULL;
+}
+
+/* Collective: every rank calls it (the bindings are gathered to rank 0). */
+static void bench_meta_get(struct bench_meta *m, int rank)
 {
     char lib[MPI_MAX_LIBRARY_VERSION_STRING + 1];
     int len = 0;
@@ -145,6 +234,39 @@ static void bench_meta_get(struct bench_meta *m)
     m->host[len < 0 ? 0 : len] = 0;
     MPI_Get_version(&m->version, &m->subversion);
     MPI_Comm_size(MPI_COMM_WORLD, &m->ranks);
+
+    char mine[BENCH_BIND_LEN];
+    memset(mine, 0, sizeof mine);
+    bench_binding_self(mine, sizeof mine);
+    m->binding = NULL;
+    if (rank == 0) {
+        m->binding = calloc((size_t)m->ranks, BENCH_BIND_LEN);
+        if (!m->binding) {
+            fprintf(stderr, "out of memory\n");
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+    }
+    /* a gather by point-to-point: the benchmarks use only what every MPI subset has */
+    if (rank == 0) {
+        memcpy(m->binding, mine, BENCH_BIND_LEN);
+        for (int r = 1; r < m->ranks; r++)
+            MPI_Recv(m->binding + (size_t)r * BENCH_BIND_LEN, BENCH_BIND_LEN, MPI_CHAR, r, 999, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+    } else {
+        MPI_Send(mine, BENCH_BIND_LEN, MPI_CHAR, 0, 999, MPI_COMM_WORLD);
+    }
+}
+
+static const char *bench_binding_of(const struct bench_meta *m, int r)
+{
+    return m->binding + (size_t)r * BENCH_BIND_LEN;
+}
+
+static int bench_binding_uniform(const struct bench_meta *m)
+{
+    for (int r = 1; r < m->ranks; r++)
+        if (strcmp(bench_binding_of(m, r), bench_binding_of(m, 0))) return 0;
+    return 1;
 }
 
 static void bench_json_string(const char *s)
@@ -162,6 +284,15 @@ static void bench_json_string(const char *s)
     putchar('"');
 }
 
+static void bench_json_string_n(const char *s, size_t n)
+{
+    char buf[256];
+    if (n >= sizeof buf) n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    bench_json_string(buf);
+}
+
 static void bench_csv_string(const char *s)
 {
     putchar('"');
@@ -172,20 +303,50 @@ static void bench_csv_string(const char *s)
     putchar('"');
 }
 
-/* bench: program name; title: OSU-style title; column/unit/key: the measured quantity. */
-struct bench_out {
-    const char *bench, *title, *column, *key;
-    int rows;
-};
+/* csv: the bindings as one field, "rank0;rank1;...", and the settings as "A=1;B=2". */
+static void bench_csv_meta(const struct bench_meta *m)
+{
+    putchar('"');
+    for (int r = 0; r < m->ranks; r++) {
+        for (const char *s = bench_binding_of(m, r); *s; s++) {
+            if (*s == '"') putchar('"');
+            putchar(*s);
+        }
+        if (r + 1 < m->ranks) putchar(';');
+    }
+    printf("\",\"");
+    size_t pos = 0;
+    int k = 0;
+    for (const char *e; (e = bench_setting_next(&pos)) != NULL; k++) {
+        if (k) putchar(';');
+        for (; *e; e++) {
+            if (*e == '"') putchar('"');
+            putchar(*e);
+        }
+    }
+    putchar('"');
+}
 
 static void bench_header(struct bench_out *b, const struct bench_opts *o, const struct bench_meta *m)
 {
+    size_t pos = 0;
+    int k = 0;
     b->rows = 0;
     if (o->format == FMT_TEXT) {
         printf("# %s v%s (%s)\n", b->title, MP_BENCH_VERSION, b->bench);
         printf("# Library: %s\n", m->library);
         printf("# MPI %d.%d, %d ranks, host %s%s\n", m->version, m->subversion, m->ranks, m->host,
                o->validate ? ", data validation on" : "");
+        if (bench_binding_uniform(m)) {
+            printf("# Binding: %s (every rank)\n", bench_binding_of(m, 0));
+        } else {
+            printf("# Binding:");
+            for (int r = 0; r < m->ranks; r++) printf("%s rank %d: %s", r ? "," : "", r, bench_binding_of(m, r));
+            printf("\n");
+        }
+        printf("# Settings:");
+        for (const char *e; (e = bench_setting_next(&pos)) != NULL; k++) printf(" %s", e);
+        printf("%s\n", k ? "" : " none set (library defaults)");
         if (o->window > 0) printf("# Window size: %d\n", o->window);
         if (o->validate)
             printf("%-10s%18s%12s\n", "# Size", b->column, "Validation");
@@ -196,11 +357,24 @@ static void bench_header(struct bench_out *b, const struct bench_opts *o, const 
         bench_json_string(m->library);
         printf(",\n  \"mpi_version\": \"%d.%d\",\n  \"host\": ", m->version, m->subversion);
         bench_json_string(m->host);
-        printf(",\n  \"ranks\": %d,\n", m->ranks);
+        printf(",\n  \"ranks\": %d,\n  \"binding\": [", m->ranks);
+        for (int r = 0; r < m->ranks; r++) {
+            if (r) printf(", ");
+            bench_json_string(bench_binding_of(m, r));
+        }
+        printf("],\n  \"settings\": {");
+        for (const char *e; (e = bench_setting_next(&pos)) != NULL; k++) {
+            const char *eq = strchr(e, '=');
+            printf("%s", k ? ", " : "");
+            bench_json_string_n(e, (size_t)(eq - e));
+            printf(": ");
+            bench_json_string(eq + 1);
+        }
+        printf("},\n");
         if (o->window > 0) printf("  \"window\": %d,\n", o->window);
         printf("  \"validation\": %s,\n  \"results\": [", o->validate ? "true" : "false");
     } else {
-        printf("benchmark,library,mpi_version,host,ranks,size,iterations,%s%s\n", b->key,
+        printf("benchmark,library,mpi_version,host,ranks,binding,settings,size,iterations,%s%s\n", b->key,
                o->validate ? ",validation" : "");
     }
     fflush(stdout);
@@ -224,7 +398,9 @@ static void bench_row(struct bench_out *b, const struct bench_opts *o, const str
         bench_csv_string(m->library);
         printf(",%d.%d,", m->version, m->subversion);
         bench_csv_string(m->host);
-        printf(",%d,%ld,%d,%.4f", m->ranks, size, iters, value);
+        printf(",%d,", m->ranks);
+        bench_csv_meta(m);
+        printf(",%ld,%d,%.4f", size, iters, value);
         if (o->validate) printf(",%s", valid ? "pass" : "fail");
         printf("\n");
     }
@@ -232,6 +408,7 @@ static void bench_row(struct bench_out *b, const struct bench_opts *o, const str
     fflush(stdout);
 }
 
+/* Rank 0, after the last row. */
 static void bench_footer(struct bench_out *b, const struct bench_opts *o)
 {
     (void)b;
@@ -269,29 +446,73 @@ static int bench_check(const unsigned char *p, long size, int iter, int who)
     return 0;
 }
 
-/* The common start of the two-rank benchmarks: MPI_Init, options, the exactly-two-ranks check,
- * metadata and (on rank 0) the header. Returns -1 when the benchmark should run; otherwise MPI
- * is already finalized and the value is the program's exit status. */
-static int bench_start(int argc, char **argv, struct bench_opts *o, int is_bw, struct bench_meta *m,
-                       struct bench_out *out, int *rank)
+/* Sizes of a sweep: MIN, then doubling (0, 1, 2, 4, ...) up to MAX. */
+static inline long bench_next_size(long sz)
+{
+    return sz ? sz * 2 : 1;
+}
+
+/* Per-size iteration and warm-up counts (the "large" ones above LARGE_MESSAGE_SIZE, as in OSU). */
+static inline int bench_iters(const struct bench_opts *o, long sz)
+{
+    return sz > LARGE_MESSAGE_SIZE ? o->iters_large : o->iters;
+}
+static inline int bench_skip(const struct bench_opts *o, long sz)
+{
+    return sz > LARGE_MESSAGE_SIZE ? o->skip_large : o->skip;
+}
+
+/* Collective: sums the validation errors of all ranks; *failed |= any. */
+static inline int bench_errors_all(int errors, int *failed)
+{
+    int all = 0;
+    MPI_Allreduce(&errors, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    *failed |= all != 0;
+    return all;
+}
+
+/* The common start of the benchmarks: MPI_Init, options, the rank-count check (exactly two, or
+ * an even number for out->even_ranks), metadata and (on rank 0) the header. Returns -1 when the
+ * benchmark should run; otherwise MPI is already finalized and the value is the program's exit
+ * status. */
+static int bench_start(int argc, char **argv, struct bench_opts *o, struct bench_meta *m, struct bench_out *out,
+                       int *rank)
 {
     int size;
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    int p = bench_parse(argc, argv, o, is_bw, *rank);
+    if (!out->windowed) o->window = 0;
+    int p = bench_parse(argc, argv, o, out, *rank);
     if (p != 0) {
         MPI_Finalize();
         return p > 0 ? 0 : 1;
     }
-    if (size != 2) {
-        if (*rank == 0) fprintf(stderr, "%s: this test requires exactly two ranks (got %d)\n", argv[0], size);
+    if (out->even_ranks ? (size < 2 || size % 2) : size != 2) {
+        if (*rank == 0)
+            fprintf(stderr, "%s: this test requires %s (got %d)\n", argv[0],
+                    out->even_ranks ? "an even number of ranks, at least two" : "exactly two ranks", size);
         MPI_Finalize();
         return 1;
     }
-    bench_meta_get(m);
+    bench_meta_get(m, *rank);
     if (*rank == 0) bench_header(out, o, m);
     return -1;
+}
+
+/* The common end: on rank 0 the footer and the validation verdict; frees the metadata and
+ * finalizes MPI. Returns the program's exit status. */
+static int bench_end(struct bench_out *out, const struct bench_opts *o, struct bench_meta *m, int rank, int failed,
+                     const char *prog)
+{
+    if (rank == 0) {
+        bench_footer(out, o);
+        if (failed) fprintf(stderr, "%s: data validation FAILED\n", prog);
+    }
+    free(m->binding);
+    m->binding = NULL;
+    MPI_Finalize();
+    return failed ? 1 : 0;
 }
 
 #endif

@@ -12,20 +12,24 @@ int main(int argc, char **argv)
     int rank;
     struct bench_opts o = {1, 1L << 22, 100, 20, 10, 2, 64, 0, FMT_TEXT};
     struct bench_meta m;
-    struct bench_out out = {"mp_bw", "MPI Bandwidth Test (OSU osu_bw compatible)", "Bandwidth (MB/s)", "bandwidth_mb_s",
-                            0};
-    int status = bench_start(argc, argv, &o, 1, &m, &out, &rank);
+    struct bench_out out = {.bench = "mp_bw",
+                            .title = "MPI Bandwidth Test (OSU osu_bw compatible)",
+                            .column = "Bandwidth (MB/s)",
+                            .key = "bandwidth_mb_s",
+                            .windowed = 1};
+    int status = bench_start(argc, argv, &o, &m, &out, &rank);
     if (status >= 0) return status;
 
     int w = o.window, nbuf = o.validate ? w : 1;
     size_t stride = ((size_t)o.max_size + 63) / 64 * 64;
     unsigned char *sbuf = bench_alloc(stride * (size_t)nbuf), *rbuf = bench_alloc(stride * (size_t)nbuf);
     MPI_Request *req = malloc(sizeof(MPI_Request) * (size_t)w);
+    MPI_Status *st = malloc(sizeof(MPI_Status) * (size_t)w); /* as OSU; MPI_STATUSES_IGNORE trips gcc 12 + MPICH */
+    if (!req || !st) MPI_Abort(MPI_COMM_WORLD, 1);
     int peer = 1 - rank, failed = 0;
     char ack[4] = {0};
-    for (long sz = o.min_size; sz <= o.max_size; sz = sz ? sz * 2 : 1) {
-        int iters = sz > LARGE_MESSAGE_SIZE ? o.iters_large : o.iters;
-        int skip = sz > LARGE_MESSAGE_SIZE ? o.skip_large : o.skip;
+    for (long sz = o.min_size; sz <= o.max_size; sz = bench_next_size(sz)) {
+        int iters = bench_iters(&o, sz), skip = bench_skip(&o, sz);
         int errors = 0;
         double t_start = 0.0, t_end = 0.0;
         MPI_Barrier(MPI_COMM_WORLD);
@@ -37,38 +41,29 @@ int main(int argc, char **argv)
                     if (o.validate) bench_fill(b, sz, i * w + j, 0);
                     MPI_Isend(b, (int)sz, MPI_CHAR, peer, 100, MPI_COMM_WORLD, &req[j]);
                 }
-                MPI_Waitall(w, req, MPI_STATUSES_IGNORE);
+                MPI_Waitall(w, req, st);
                 MPI_Recv(ack, 4, MPI_CHAR, peer, 101, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
             } else {
                 for (int j = 0; j < w; j++)
                     MPI_Irecv(rbuf + (o.validate ? (size_t)j * stride : 0), (int)sz, MPI_CHAR, peer, 100,
                               MPI_COMM_WORLD, &req[j]);
-                MPI_Waitall(w, req, MPI_STATUSES_IGNORE);
+                MPI_Waitall(w, req, st);
                 if (o.validate)
                     for (int j = 0; j < w; j++) errors += bench_check(rbuf + (size_t)j * stride, sz, i * w + j, 0);
                 MPI_Send(ack, 4, MPI_CHAR, peer, 101, MPI_COMM_WORLD);
             }
         }
         if (rank == 0) t_end = MPI_Wtime();
-        if (o.validate) {
-            int all = 0;
-            MPI_Allreduce(&errors, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-            errors = all;
-            failed |= errors != 0;
-        }
+        if (o.validate) errors = bench_errors_all(errors, &failed);
         if (rank == 0) {
             double t = t_end - t_start;
             double bw = t > 0 ? (double)sz / 1e6 * (double)iters * (double)w / t : 0.0;
             bench_row(&out, &o, &m, sz, iters, bw, errors == 0);
         }
     }
-    if (rank == 0) {
-        bench_footer(&out, &o);
-        if (failed) fprintf(stderr, "%s: data validation FAILED\n", argv[0]);
-    }
     free(req);
+    free(st);
     free(sbuf);
     free(rbuf);
-    MPI_Finalize();
-    return failed ? 1 : 0;
+    return bench_end(&out, &o, &m, rank, failed, argv[0]);
 }

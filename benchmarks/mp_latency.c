@@ -9,16 +9,17 @@ int main(int argc, char **argv)
     int rank;
     struct bench_opts o = {0, 1L << 22, 10000, 1000, 1000, 100, 0, 0, FMT_TEXT};
     struct bench_meta m;
-    struct bench_out out = {"mp_latency", "MPI Latency Test (OSU osu_latency compatible)", "Latency (us)", "latency_us",
-                            0};
-    int status = bench_start(argc, argv, &o, 0, &m, &out, &rank);
+    struct bench_out out = {.bench = "mp_latency",
+                            .title = "MPI Latency Test (OSU osu_latency compatible)",
+                            .column = "Latency (us)",
+                            .key = "latency_us"};
+    int status = bench_start(argc, argv, &o, &m, &out, &rank);
     if (status >= 0) return status;
 
     unsigned char *sbuf = bench_alloc((size_t)o.max_size), *rbuf = bench_alloc((size_t)o.max_size);
     int peer = 1 - rank, failed = 0;
-    for (long sz = o.min_size; sz <= o.max_size; sz = sz ? sz * 2 : 1) {
-        int iters = sz > LARGE_MESSAGE_SIZE ? o.iters_large : o.iters;
-        int skip = sz > LARGE_MESSAGE_SIZE ? o.skip_large : o.skip;
+    for (long sz = o.min_size; sz <= o.max_size; sz = bench_next_size(sz)) {
+        int iters = bench_iters(&o, sz), skip = bench_skip(&o, sz);
         int errors = 0;
         double t_start = 0.0, t_end = 0.0;
         MPI_Barrier(MPI_COMM_WORLD);
@@ -39,23 +40,13 @@ int main(int argc, char **argv)
             }
         }
         if (rank == 0) t_end = MPI_Wtime();
-        if (o.validate) {
-            int all = 0;
-            MPI_Allreduce(&errors, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-            errors = all;
-            failed |= errors != 0;
-        }
+        if (o.validate) errors = bench_errors_all(errors, &failed);
         if (rank == 0) {
             double lat = iters > 0 ? (t_end - t_start) * 1e6 / (2.0 * iters) : 0.0;
             bench_row(&out, &o, &m, sz, iters, lat, errors == 0);
         }
     }
-    if (rank == 0) {
-        bench_footer(&out, &o);
-        if (failed) fprintf(stderr, "%s: data validation FAILED\n", argv[0]);
-    }
     free(sbuf);
     free(rbuf);
-    MPI_Finalize();
-    return failed ? 1 : 0;
+    return bench_end(&out, &o, &m, rank, failed, argv[0]);
 }
