@@ -64,6 +64,7 @@ static struct {
     struct mp_matchq **ctx_mq;
     uint32_t ctx_cap;
     struct mp_unexp *early_head, *early_tail; /* packets for contexts not created here yet */
+    unsigned rndv_sends;                      /* rendezvous sends of this process not complete yet */
 } eng;
 
 static inline uint64_t req_id(const struct mp_request *r)
@@ -106,7 +107,12 @@ static void rma_event(struct mp_request *r)
         r->proto = P_RMA_WAIT;
         return;
     }
-    r->st_bytes = r->kind == MP_REQ_SEND ? r->bytes : (r->msg_len < r->bytes ? r->msg_len : r->bytes);
+    if (r->kind == MP_REQ_SEND) {
+        eng.rndv_sends--;
+        r->st_bytes = r->bytes;
+    } else {
+        r->st_bytes = r->msg_len < r->bytes ? r->msg_len : r->bytes;
+    }
     complete(r);
 }
 
@@ -178,6 +184,7 @@ static int out_step(struct peer *p, struct mp_request *r)
             if (p->tl->send(p->world, &h, iov, 2) != MP_TL_OK) return MP_TL_AGAIN;
             r->done += chunk;
         }
+        eng.rndv_sends--;
         r->st_bytes = r->bytes;
         complete(r);
         return MP_TL_OK;
@@ -195,7 +202,10 @@ static int out_step(struct peer *p, struct mp_request *r)
         return MP_TL_OK;
     case P_RECV_RMA_CTS: {
         size_t len = r->msg_len < r->bytes ? r->msg_len : r->bytes;
-        size_t split = rma_split(len, p->tl->rma_get_share);
+        /* The sender copies a share only when it has nothing to send itself: when both sides
+         * are sending (bidirectional traffic), each core is already busy copying what it
+         * receives, and handing it more work only adds a round of messages. */
+        size_t split = rma_split(len, eng.rndv_sends ? 100 : p->tl->rma_get_share);
         struct mp_wire_rma_cts cts = {r->remote, req_id(r), (uint64_t)(uintptr_t)r->buf, split, len};
         if (send_ctl(p, MP_MSG_RMA_CTS, &cts, sizeof cts) != MP_TL_OK) return MP_TL_AGAIN;
         r->pending = split < len ? 2 : 1;
@@ -281,6 +291,7 @@ void mp_send_start(struct mp_request *r)
     }
     struct peer *p = &eng.peers[r->world_peer];
     r->proto = r->bytes <= p->tl->eager_max ? P_SEND_EAGER : P_SEND_RTS;
+    eng.rndv_sends += r->proto == P_SEND_RTS;
     send_or_queue(p, r);
 }
 

@@ -215,7 +215,8 @@ static int shm_init(const struct mp_tl_peers *peers, mp_tl_recv_fn on_recv)
     }
     for (int i = 0; i < shm.nlocal; i++) {
         mp_ring_rx_init(&shm.rx[i], seg_ring(shm.my_seg, i), shm.ring_size);
-        mp_ring_tx_init(&shm.tx[shm.world_of[i]], seg_ring(shm.segs[i], me), shm.ring_size);
+        if (mp_ring_tx_init(&shm.tx[shm.world_of[i]], seg_ring(shm.segs[i], me), shm.ring_size) != 0)
+            return MPI_ERR_NO_MEM;
     }
     mp_tl_shm.frag_max = mp_ring_max_payload(shm.ring_size) - MP_TL_HDR_SIZE;
     size_t eager_def = shm.ring_size / 4 < mp_tl_shm.frag_max ? shm.ring_size / 4 : mp_tl_shm.frag_max;
@@ -244,8 +245,10 @@ static int shm_init(const struct mp_tl_peers *peers, mp_tl_recv_fn on_recv)
 static void shm_finalize(void)
 {
     if (shm.segs) {
-        for (int i = 0; i < shm.nlocal; i++)
+        for (int i = 0; i < shm.nlocal; i++) {
             if (shm.segs[i]) munmap(shm.segs[i], shm.seg_size);
+            mp_ring_tx_destroy(&shm.tx[shm.world_of[i]]);
+        }
     }
     if (shm.my_seg) munmap(shm.my_seg, shm.seg_size);
     free(shm.segs);

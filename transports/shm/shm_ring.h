@@ -6,10 +6,13 @@
  * control word with release semantics; the consumer polls one control word at its read position
  * and sees either 0 (nothing yet) or a complete entry.
  *
- * Stale bytes from an earlier lap can never look valid: before the consumer hands space back to
- * the producer (publishes its tail), it clears the first word of every cell it has consumed,
- * payload cells included. So every cell the producer may write into starts out clear, and the
- * producer's send touches only the cells of its own entry — one cache line for a small message.
+ * Stale bytes from an earlier lap can never look valid. Before the consumer hands space back to
+ * the producer (publishes its tail), it clears the control word of every entry it consumed. The
+ * other cells of a multi-cell entry keep payload bytes in their first word; the producer, which
+ * wrote them, remembers which cells those are (a private bitmap), and when a new entry ends
+ * right before such a cell — the next place the consumer will look — it clears that cell before
+ * publishing the entry. So a small send touches only its own cache line, and large entries cost
+ * no per-cell clearing.
  *
  * No locks, no atomics beyond acquire/release ordering, no syscalls. The consumer publishes its
  * tail lazily: every quarter ring, and whenever it finds the ring empty (off the critical path:
@@ -21,6 +24,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+
+#include "core/mp.h"
 
 #define MP_RING_CELL 64u
 #define MP_RING_VALID (1ull << 63)
@@ -55,6 +61,7 @@ struct mp_ring_tx {
     uint64_t head;       /* bytes produced */
     uint64_t tail_cache; /* last tail read from the consumer */
     uint64_t mask;
+    uint64_t *payload_cells; /* bit per cell: its first word holds payload of an earlier entry */
 };
 
 struct mp_ring_rx {
@@ -64,12 +71,42 @@ struct mp_ring_rx {
     uint64_t mask;
 };
 
-static inline void mp_ring_tx_init(struct mp_ring_tx *tx, struct mp_ring_shared *ring, size_t ring_size)
+/* Returns -1 when the producer's bitmap cannot be allocated. */
+static inline int mp_ring_tx_init(struct mp_ring_tx *tx, struct mp_ring_shared *ring, size_t ring_size)
 {
     tx->ring = ring;
     tx->head = 0;
     tx->tail_cache = 0;
     tx->mask = ring_size - 1;
+    tx->payload_cells = calloc((ring_size / MP_RING_CELL + 63) / 64, sizeof(uint64_t));
+    return tx->payload_cells ? 0 : -1;
+}
+
+static inline void mp_ring_tx_destroy(struct mp_ring_tx *tx)
+{
+    free(tx->payload_cells);
+    tx->payload_cells = NULL;
+}
+
+/* Makes the cell at byte offset `off` safe to poll: clear unless it holds an earlier payload. */
+static inline void mp_ring_clean_cell(struct mp_ring_tx *tx, uint64_t off)
+{
+    const uint64_t cell = off / MP_RING_CELL;
+    uint64_t *word = &tx->payload_cells[cell / 64];
+    const uint64_t bit = 1ull << (cell % 64);
+    if (MP_UNLIKELY(*word & bit)) {
+        *(uint64_t *)(void *)(tx->ring->cells + off) = 0;
+        *word &= ~bit;
+    }
+}
+
+/* Records that the entry of `need` bytes at `off` has its control word in its first cell and
+ * payload in the first word of every other cell. */
+static inline void mp_ring_note_entry(struct mp_ring_tx *tx, uint64_t off, uint64_t need)
+{
+    const uint64_t first = off / MP_RING_CELL, end = first + need / MP_RING_CELL;
+    tx->payload_cells[first / 64] &= ~(1ull << (first % 64));
+    for (uint64_t c = first + 1; c < end; c++) tx->payload_cells[c / 64] |= 1ull << (c % 64);
 }
 
 static inline void mp_ring_rx_init(struct mp_ring_rx *rx, struct mp_ring_shared *ring, size_t ring_size)
@@ -98,6 +135,8 @@ static inline void *mp_ring_reserve(struct mp_ring_tx *tx, size_t len)
         if (tx->head + filler + need - tx->tail_cache > size) return NULL;
     }
     if (filler) {
+        mp_ring_note_entry(tx, off, MP_RING_CELL);
+        mp_ring_clean_cell(tx, 0);
         __atomic_store_n(mp_ring_ctl(tx->ring, off), MP_RING_VALID | MP_RING_WRAP, __ATOMIC_RELEASE);
         tx->head += filler;
         off = 0;
@@ -108,14 +147,23 @@ static inline void *mp_ring_reserve(struct mp_ring_tx *tx, size_t len)
 static inline void mp_ring_commit(struct mp_ring_tx *tx, size_t len)
 {
     const uint64_t off = tx->head & tx->mask;
+    const uint64_t need = mp_ring_entry_bytes(len);
+    mp_ring_note_entry(tx, off, need);
+    mp_ring_clean_cell(tx, (off + need) & tx->mask);
     __atomic_store_n(mp_ring_ctl(tx->ring, off), MP_RING_VALID | (uint64_t)len, __ATOMIC_RELEASE);
-    tx->head += mp_ring_entry_bytes(len);
+    tx->head += need;
 }
 
-/* Clears what was consumed since the last publication, then hands it back to the producer. */
+/* Clears the control words consumed since the last publication, then hands the space back to
+ * the producer. */
 static inline void mp_ring_publish(struct mp_ring_rx *rx)
 {
-    for (uint64_t at = rx->published; at != rx->pos; at += MP_RING_CELL) *mp_ring_ctl(rx->ring, at & rx->mask) = 0;
+    for (uint64_t at = rx->published; at != rx->pos;) {
+        uint64_t *ctl = mp_ring_ctl(rx->ring, at & rx->mask);
+        const uint64_t v = *ctl;
+        *ctl = 0;
+        at += (v & MP_RING_WRAP) ? rx->mask + 1 - (at & rx->mask) : mp_ring_entry_bytes((size_t)(v & MP_RING_LEN_MASK));
+    }
     __atomic_store_n(&rx->ring->tail, rx->pos, __ATOMIC_RELEASE);
     rx->published = rx->pos;
 }
