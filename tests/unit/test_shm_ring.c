@@ -1,6 +1,7 @@
 /* The shm ring between two real processes (fork) over a real shared mapping, plus single-process
  * checks of wrap-around, full-ring refusal and stale-data immunity. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -16,11 +18,16 @@
 
 #define RING 4096u
 
-static struct mp_ring_shared *map_ring(void)
+static struct mp_ring_shared *map_ring_of(size_t ring_size)
 {
-    void *p = mmap(NULL, mp_ring_footprint(RING), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *p = mmap(NULL, mp_ring_footprint(ring_size), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     assert_true(p != MAP_FAILED);
     return p;
+}
+
+static struct mp_ring_shared *map_ring(void)
+{
+    return map_ring_of(RING);
 }
 
 static void fill(unsigned char *p, size_t len, uint32_t seed)
@@ -56,9 +63,11 @@ static int check_msg(const unsigned char *p, size_t len, uint32_t i)
     return 1;
 }
 
-static size_t len_of(uint32_t i)
+/* Lengths wander over every size an entry of the ring can have, in a pattern whose entries do
+ * not line up lap after lap (37 and 997 are prime to the cell count). */
+static size_t len_of(uint32_t i, size_t ring_size)
 {
-    return (i * 37u) % (mp_ring_max_payload(RING) + 1);
+    return (size_t)(i * (ring_size > RING ? 997u : 37u)) % (mp_ring_max_payload(ring_size) + 1 - 4);
 }
 
 static void test_empty_ring_has_nothing(void **state)
@@ -139,18 +148,29 @@ static void test_stale_payload_never_valid(void **state)
     munmap(ring, mp_ring_footprint(RING));
 }
 
-static void test_two_processes_stream(void **state)
+/* Polls for the next entry for at most 10 s, so a consumer that lost track of the stream fails
+ * the test instead of hanging it. */
+static int wait_entry(struct mp_ring_rx *rx, const unsigned char **q, size_t *got)
 {
-    (void)state;
-    struct mp_ring_shared *ring = map_ring();
-    const uint32_t n = 200000;
+    time_t deadline = time(NULL) + 10;
+    for (unsigned long spins = 0;; spins++) {
+        if ((*q = mp_ring_peek(rx, got)) != NULL) return 1;
+        if (spins % 65536 == 0 && time(NULL) > deadline) return 0;
+    }
+}
+
+/* A producer and a consumer process stream `n` entries of wandering sizes through a ring of
+ * `ring_size` bytes; every entry must arrive once, in order, intact. */
+static void stream_between_processes(size_t ring_size, uint32_t n)
+{
+    struct mp_ring_shared *ring = map_ring_of(ring_size);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         struct mp_ring_tx tx;
-        assert_int_equal(mp_ring_tx_init(&tx, ring, RING), 0);
+        assert_int_equal(mp_ring_tx_init(&tx, ring, ring_size), 0);
         for (uint32_t i = 0; i < n; i++) {
-            size_t len = len_of(i);
+            size_t len = len_of(i, ring_size);
             unsigned char *p;
             while ((p = mp_ring_reserve(&tx, len + 4)) == NULL) {
             }
@@ -161,23 +181,40 @@ static void test_two_processes_stream(void **state)
         _exit(0);
     }
     struct mp_ring_rx rx;
-    mp_ring_rx_init(&rx, ring, RING);
+    mp_ring_rx_init(&rx, ring, ring_size);
     uint32_t bad = 0;
     for (uint32_t i = 0; i < n; i++) {
         size_t got = 0;
         const unsigned char *q;
-        while ((q = mp_ring_peek(&rx, &got)) == NULL) {
+        if (!wait_entry(&rx, &q, &got)) {
+            bad += n - i; /* lost track of the stream: the rest never arrives */
+            break;
         }
         uint32_t seq;
         memcpy(&seq, q, 4);
-        if (seq != i || got != len_of(i) + 4 || !check_msg(q + 4, got - 4, i)) bad++;
+        if (seq != i || got != len_of(i, ring_size) + 4 || !check_msg(q + 4, got - 4, i)) bad++;
         mp_ring_consume(&rx, got);
     }
+    if (bad) kill(pid, SIGKILL); /* a producer still waiting for room would wait forever */
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     assert_int_equal(bad, 0);
-    munmap(ring, mp_ring_footprint(RING));
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    munmap(ring, mp_ring_footprint(ring_size));
+}
+
+static void test_two_processes_stream(void **state)
+{
+    (void)state;
+    stream_between_processes(RING, 200000);
+}
+
+/* Entries far above MP_RING_CLEAR_CELLS leave payload in cells the consumer does not clear:
+ * the producer must clean the one the consumer looks at next. */
+static void test_two_processes_stream_large_entries(void **state)
+{
+    (void)state;
+    stream_between_processes(65536, 20000);
 }
 
 int main(void)
@@ -187,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_full_ring_refuses_then_accepts),
         cmocka_unit_test(test_stale_payload_never_valid),
         cmocka_unit_test(test_two_processes_stream),
+        cmocka_unit_test(test_two_processes_stream_large_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

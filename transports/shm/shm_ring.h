@@ -7,12 +7,13 @@
  * and sees either 0 (nothing yet) or a complete entry.
  *
  * Stale bytes from an earlier lap can never look valid. Before the consumer hands space back to
- * the producer (publishes its tail), it clears the control word of every entry it consumed. The
- * other cells of a multi-cell entry keep payload bytes in their first word; the producer, which
- * wrote them, remembers which cells those are (a private bitmap), and when a new entry ends
- * right before such a cell — the next place the consumer will look — it clears that cell before
- * publishing the entry. So a small send touches only its own cache line, and large entries cost
- * no per-cell clearing.
+ * the producer (publishes its tail), it clears the first word of every cell of each entry it
+ * consumed — of entries up to MP_RING_CLEAR_CELLS cells; of larger ones only the control word,
+ * since clearing hundreds of lines would cost more than the copy. The producer, which wrote those
+ * large entries, remembers which cells still hold payload in their first word (a private bitmap),
+ * and when a new entry ends right before such a cell — the next place the consumer will look —
+ * it clears that cell before publishing the entry. So a small send touches only its own cache
+ * line, and no entry costs a per-cell clearing pass on the critical path.
  *
  * No locks, no atomics beyond acquire/release ordering, no syscalls. The consumer publishes its
  * tail lazily: every quarter ring, and whenever it finds the ring empty (off the critical path:
@@ -32,6 +33,8 @@
 #define MP_RING_VALID (1ull << 63)
 #define MP_RING_WRAP (1ull << 62)
 #define MP_RING_LEN_MASK 0xffffffffull
+/* Entries up to this many cells are cleared whole by the consumer (see above). */
+#define MP_RING_CLEAR_CELLS 256u
 
 struct mp_ring_shared {
     _Alignas(64) volatile uint64_t tail; /* bytes consumed, written by the consumer only */
@@ -100,13 +103,20 @@ static inline void mp_ring_clean_cell(struct mp_ring_tx *tx, uint64_t off)
     }
 }
 
-/* Records that the entry of `need` bytes at `off` has its control word in its first cell and
- * payload in the first word of every other cell. */
+/* Records which cells of the entry of `need` bytes at `off` will still hold payload in their
+ * first word once the consumer is done with it: none for small entries (cleared whole), all but
+ * the first for large ones. */
 static inline void mp_ring_note_entry(struct mp_ring_tx *tx, uint64_t off, uint64_t need)
 {
-    const uint64_t first = off / MP_RING_CELL, end = first + need / MP_RING_CELL;
+    const uint64_t first = off / MP_RING_CELL, cells = need / MP_RING_CELL;
     tx->payload_cells[first / 64] &= ~(1ull << (first % 64));
-    for (uint64_t c = first + 1; c < end; c++) tx->payload_cells[c / 64] |= 1ull << (c % 64);
+    const int dirty = cells > MP_RING_CLEAR_CELLS;
+    for (uint64_t c = first + 1; c < first + cells; c++) {
+        if (dirty)
+            tx->payload_cells[c / 64] |= 1ull << (c % 64);
+        else
+            tx->payload_cells[c / 64] &= ~(1ull << (c % 64));
+    }
 }
 
 static inline void mp_ring_rx_init(struct mp_ring_rx *rx, struct mp_ring_shared *ring, size_t ring_size)
@@ -154,15 +164,18 @@ static inline void mp_ring_commit(struct mp_ring_tx *tx, size_t len)
     tx->head += need;
 }
 
-/* Clears the control words consumed since the last publication, then hands the space back to
- * the producer. */
+/* Clears what was consumed since the last publication (see above), then hands the space back
+ * to the producer. */
 static inline void mp_ring_publish(struct mp_ring_rx *rx)
 {
     for (uint64_t at = rx->published; at != rx->pos;) {
-        uint64_t *ctl = mp_ring_ctl(rx->ring, at & rx->mask);
-        const uint64_t v = *ctl;
-        *ctl = 0;
-        at += (v & MP_RING_WRAP) ? rx->mask + 1 - (at & rx->mask) : mp_ring_entry_bytes((size_t)(v & MP_RING_LEN_MASK));
+        const uint64_t off = at & rx->mask;
+        const uint64_t v = *mp_ring_ctl(rx->ring, off);
+        const uint64_t bytes =
+            (v & MP_RING_WRAP) ? rx->mask + 1 - off : mp_ring_entry_bytes((size_t)(v & MP_RING_LEN_MASK));
+        const uint64_t clear = bytes / MP_RING_CELL > MP_RING_CLEAR_CELLS ? MP_RING_CELL : bytes;
+        for (uint64_t c = 0; c < clear; c += MP_RING_CELL) *mp_ring_ctl(rx->ring, off + c) = 0;
+        at += bytes;
     }
     __atomic_store_n(&rx->ring->tail, rx->pos, __ATOMIC_RELEASE);
     rx->published = rx->pos;
