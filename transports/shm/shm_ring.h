@@ -108,15 +108,17 @@ static inline void mp_ring_clean_cell(struct mp_ring_tx *tx, uint64_t off)
  * the first for large ones. */
 static inline void mp_ring_note_entry(struct mp_ring_tx *tx, uint64_t off, uint64_t need)
 {
-    const uint64_t first = off / MP_RING_CELL, cells = need / MP_RING_CELL;
-    tx->payload_cells[first / 64] &= ~(1ull << (first % 64));
-    const int dirty = cells > MP_RING_CLEAR_CELLS;
-    for (uint64_t c = first + 1; c < first + cells; c++) {
-        if (dirty)
-            tx->payload_cells[c / 64] |= 1ull << (c % 64);
-        else
-            tx->payload_cells[c / 64] &= ~(1ull << (c % 64));
+    const uint64_t first = off / MP_RING_CELL, end = first + need / MP_RING_CELL;
+    const int dirty = need / MP_RING_CELL > MP_RING_CLEAR_CELLS;
+    /* Whole 64-bit words of the bitmap at a time: a 4 KiB entry spans 65 cells. */
+    for (uint64_t c = first; c < end;) {
+        const uint64_t bit = c % 64, n = end - c < 64 - bit ? end - c : 64 - bit;
+        const uint64_t mask = (n == 64 ? ~0ull : ((1ull << n) - 1)) << bit;
+        uint64_t *word = &tx->payload_cells[c / 64];
+        *word = dirty ? *word | mask : *word & ~mask;
+        c += n;
     }
+    if (dirty) tx->payload_cells[first / 64] &= ~(1ull << (first % 64));
 }
 
 static inline void mp_ring_rx_init(struct mp_ring_rx *rx, struct mp_ring_shared *ring, size_t ring_size)
