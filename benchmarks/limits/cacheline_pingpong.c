@@ -49,11 +49,7 @@ int main(int argc, char **argv)
             return strcmp(argv[i], "-h") ? 2 : 0;
         }
     }
-    if (cpu_a == cpu_b || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-        printf("cacheline_pingpong: needs two different online CPUs (asked for %ld and %ld, %ld online)\n", cpu_a,
-               cpu_b, sysconf(_SC_NPROCESSORS_ONLN));
-        return 77;
-    }
+    if (!lim_two_cpus("cacheline_pingpong", cpu_a, cpu_b)) return 77;
     /* two lines: the counter and, on its own line, the child's "ready" flag */
     struct line *sh = lim_shared(2 * sizeof(struct line));
     struct line *ln = &sh[0], *ready = &sh[1];

@@ -86,11 +86,7 @@ int main(int argc, char **argv)
             return strcmp(argv[i], "-h") ? 2 : 0;
         }
     }
-    if (cpu_a == cpu_b || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-        printf("cma_bw: needs two different online CPUs (asked for %ld and %ld, %ld online)\n", cpu_a, cpu_b,
-               sysconf(_SC_NPROCESSORS_ONLN));
-        return 77;
-    }
+    if (!lim_two_cpus("cma_bw", cpu_a, cpu_b)) return 77;
     /* A: child's source, B: parent's destination, C: parent's source, D: child's destination */
     size_t n = (size_t)max;
     unsigned char *A = lim_alloc(n), *B = lim_alloc(n), *C = lim_alloc(n), *D = lim_alloc(n);

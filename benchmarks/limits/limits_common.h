@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline double lim_now(void)
 {
@@ -45,6 +46,16 @@ static inline double lim_median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, lim_cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* 1 when cpu_a and cpu_b are two different online CPUs; otherwise says why `prog` cannot
+ * measure and returns 0 (the caller exits 77, "skipped"). */
+static inline int lim_two_cpus(const char *prog, long cpu_a, long cpu_b)
+{
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpu_a != cpu_b && online >= 2) return 1;
+    printf("%s: needs two different online CPUs (asked for %ld and %ld, %ld online)\n", prog, cpu_a, cpu_b, online);
+    return 0;
 }
 
 /* Shared (across fork) anonymous, page-aligned, zeroed mapping. */

@@ -4,28 +4,22 @@
 #include <stdlib.h>
 #include <wchar.h>
 
-#define PREDEF(handle, ctype)                                                                                          \
-    [handle] = {.size = sizeof(ctype),                                                                                 \
-                .extent = sizeof(ctype),                                                                               \
+#define TYPEMAP(handle, type_name, data_size, span)                                                                    \
+    [handle] = {.size = (data_size),                                                                                   \
+                .extent = (span),                                                                                      \
                 .base = handle,                                                                                        \
                 .base_count = 1,                                                                                       \
                 .predefined = 1,                                                                                       \
                 .committed = 1,                                                                                        \
                 .refcount = 1,                                                                                         \
-                .name = #handle}
+                .name = type_name}
+
+#define PREDEF(handle, ctype) TYPEMAP(handle, #handle, sizeof(ctype), sizeof(ctype))
 
 /* A pair type's size counts its data only (value + index, as MPI_Type_size must report), while
  * its extent is the C struct's: messages and reduction kernels step through arrays of the C
  * struct, padding included. */
-#define PAIR(handle, ctype, vtype)                                                                                     \
-    [handle] = {.size = sizeof(vtype) + sizeof(int),                                                                   \
-                .extent = sizeof(ctype),                                                                               \
-                .base = handle,                                                                                        \
-                .base_count = 1,                                                                                       \
-                .predefined = 1,                                                                                       \
-                .committed = 1,                                                                                        \
-                .refcount = 1,                                                                                         \
-                .name = #handle}
+#define PAIR(handle, ctype, vtype) TYPEMAP(handle, #handle, sizeof(vtype) + sizeof(int), sizeof(ctype))
 
 struct mp_dtype mp_dtype_predef[MP_DTYPE_LAST_PREDEF + 1] = {
     PREDEF(MPI_CHAR, char),
