@@ -100,13 +100,12 @@ static void complete_proc_null(struct mp_request *r)
 }
 
 /* One of the events a single-copy rendezvous waits for (own copy and message sent, peer's FIN
- * or DONE) has happened. */
+ * or DONE) has happened. It never changes the request's protocol state short of completing it:
+ * the peer's FIN or DONE may arrive while the request still waits in the outbox to send its own
+ * DONE or FIN. */
 static void rma_event(struct mp_request *r)
 {
-    if (--r->pending > 0) {
-        r->proto = P_RMA_WAIT;
-        return;
-    }
+    if (--r->pending > 0) return;
     if (r->kind == MP_REQ_SEND) {
         eng.rndv_sends--;
         r->st_bytes = r->bytes;
@@ -220,11 +219,13 @@ static int out_step(struct peer *p, struct mp_request *r)
     case P_RECV_RMA_FIN:
         id = r->remote;
         if (send_ctl(p, MP_MSG_FIN, &id, sizeof id) != MP_TL_OK) return MP_TL_AGAIN;
+        r->proto = P_RMA_WAIT;
         rma_event(r);
         return MP_TL_OK;
     case P_SEND_RMA_DONE:
         id = r->remote;
         if (send_ctl(p, MP_MSG_DONE, &id, sizeof id) != MP_TL_OK) return MP_TL_AGAIN;
+        r->proto = P_RMA_WAIT;
         rma_event(r);
         return MP_TL_OK;
     default: MP_WARN("internal: request in state %d found in the outbox", r->proto); return MP_TL_OK;
