@@ -80,30 +80,37 @@ static int check_array(const char *call, int count, const MPI_Request *reqs)
     return MPI_SUCCESS;
 }
 
+/* Finishes completed request *slot for a call that reports per-request errors in the statuses
+ * (MPI_ERROR set); remembers the communicator of a failed one in *failed. */
+static void finish_in_status(MPI_Request *slot, MPI_Status *st, struct mp_comm **failed)
+{
+    struct mp_request *r = *slot;
+    if (r->st_error != MPI_SUCCESS) *failed = r->comm;
+    if (!r->persistent) *slot = MPI_REQUEST_NULL;
+    int err = mp_req_finish(r, st);
+    if (st != MPI_STATUS_IGNORE) st->MPI_ERROR = err;
+}
+
+static int in_status_result(struct mp_comm *failed, const char *call)
+{
+    if (!failed) return MPI_SUCCESS;
+    return mp_error(failed, MPI_ERR_IN_STATUS, call, "a request failed; see the MPI_ERROR field of each status");
+}
+
 /* Finishes every completed active request of the array, recording statuses; returns
  * MPI_ERR_IN_STATUS when any of them failed (each status then carries its own class). */
 static int finish_all(int count, MPI_Request reqs[], MPI_Status statuses[], const char *call)
 {
-    int failed = 0;
-    struct mp_comm *fail_comm = NULL;
+    struct mp_comm *failed = NULL;
     for (int i = 0; i < count; i++) {
         MPI_Status *st = statuses == MPI_STATUSES_IGNORE ? MPI_STATUS_IGNORE : &statuses[i];
         if (!is_active(reqs[i])) {
             mp_api_empty_status(st);
             continue;
         }
-        struct mp_request *r = reqs[i];
-        if (r->st_error != MPI_SUCCESS) {
-            failed = 1;
-            fail_comm = r->comm;
-        }
-        if (!r->persistent) reqs[i] = MPI_REQUEST_NULL;
-        int err = mp_req_finish(r, st);
-        if (st != MPI_STATUS_IGNORE) st->MPI_ERROR = err;
+        finish_in_status(&reqs[i], st, &failed);
     }
-    if (failed)
-        return mp_error(fail_comm, MPI_ERR_IN_STATUS, call, "a request failed; see the MPI_ERROR field of each status");
-    return MPI_SUCCESS;
+    return in_status_result(failed, call);
 }
 
 MP_WEAK_ALIAS(Waitall)
@@ -148,13 +155,10 @@ static int first_done(int count, MPI_Request reqs[])
     return active ? -1 : MPI_UNDEFINED;
 }
 
-static int any_common(int count, MPI_Request reqs[], int *index, int *flag, MPI_Status *status, int block,
-                      const char *call)
+/* first_done after one progress pass; when `block`, keeps progressing (spinning, then yielding,
+ * then sleeping) until some active request completes. */
+static int await_first_done(int count, MPI_Request reqs[], int block)
 {
-    MP_CHECK_INIT(call);
-    int rc = check_array(call, count, reqs);
-    if (rc) return rc;
-    if (!index) return mp_error(NULL, MPI_ERR_ARG, call, "NULL index pointer (argument index)");
     struct mp_idle idle;
     mp_idle_reset(&idle);
     int i = first_done(count, reqs);
@@ -167,6 +171,17 @@ static int any_common(int count, MPI_Request reqs[], int *index, int *flag, MPI_
         else
             mp_idle_wait(&idle);
     }
+    return i;
+}
+
+static int any_common(int count, MPI_Request reqs[], int *index, int *flag, MPI_Status *status, int block,
+                      const char *call)
+{
+    MP_CHECK_INIT(call);
+    int rc = check_array(call, count, reqs);
+    if (rc) return rc;
+    if (!index) return mp_error(NULL, MPI_ERR_ARG, call, "NULL index pointer (argument index)");
+    int i = await_first_done(count, reqs, block);
     if (flag) *flag = i != -1;
     *index = i;
     if (i == -1) {
@@ -202,41 +217,20 @@ static int some_common(int incount, MPI_Request reqs[], int *outcount, int indic
     if (!outcount || (incount > 0 && !indices))
         return mp_error(NULL, MPI_ERR_ARG, call, "NULL %s (argument %s)", outcount ? "index array" : "outcount pointer",
                         outcount ? "array_of_indices" : "outcount");
-    struct mp_idle idle;
-    mp_idle_reset(&idle);
-    int i = first_done(incount, reqs);
-    while (i == -1) {
-        int events = mp_progress();
-        i = first_done(incount, reqs);
-        if (i != -1 || !block) break;
-        if (events)
-            mp_idle_reset(&idle);
-        else
-            mp_idle_wait(&idle);
-    }
+    int i = await_first_done(incount, reqs, block);
     if (i == MPI_UNDEFINED) {
         *outcount = MPI_UNDEFINED;
         return MPI_SUCCESS;
     }
-    int n = 0, failed = 0;
-    struct mp_comm *fail_comm = NULL;
+    int n = 0;
+    struct mp_comm *failed = NULL;
     for (int k = 0; k < incount; k++) {
         if (!is_active(reqs[k]) || reqs[k]->state != MP_RS_DONE) continue;
-        MPI_Status *st = statuses == MPI_STATUSES_IGNORE ? MPI_STATUS_IGNORE : &statuses[n];
-        struct mp_request *r = reqs[k];
-        if (r->st_error) {
-            failed = 1;
-            fail_comm = r->comm;
-        }
-        if (!r->persistent) reqs[k] = MPI_REQUEST_NULL;
-        int err = mp_req_finish(r, st);
-        if (st != MPI_STATUS_IGNORE) st->MPI_ERROR = err;
+        finish_in_status(&reqs[k], statuses == MPI_STATUSES_IGNORE ? MPI_STATUS_IGNORE : &statuses[n], &failed);
         indices[n++] = k;
     }
     *outcount = n;
-    if (failed)
-        return mp_error(fail_comm, MPI_ERR_IN_STATUS, call, "a request failed; see the MPI_ERROR field of each status");
-    return MPI_SUCCESS;
+    return in_status_result(failed, call);
 }
 
 MP_WEAK_ALIAS(Waitsome)
