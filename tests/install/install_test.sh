@@ -3,10 +3,12 @@
 # relocatable), then builds the consumer program every way a user would and runs each build on
 # 3 ranks with the installed mpprun: mppcc, pkg-config, find_package(msgpass) with the shared and
 # the static library, and CMake's find_package(MPI) pointed at mppcc.
-# usage: install_test.sh BUILD_DIR SOURCE_DIR
+# usage: install_test.sh BUILD_DIR SOURCE_DIR [CFLAGS]
+# CFLAGS: the build's own C flags (e.g. sanitizers), which consumers of that build need too.
 set -eu
 build=$1
 src=$2
+extra_cflags=${3:-}
 work=$(mktemp -d /tmp/msgpass-install.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "install_test: $*" >&2; exit 1; }
@@ -37,19 +39,20 @@ run() {
 
 "$p/bin/mppcc" -show -c x.c | grep -q -- "-I$p/include" || fail "mppcc -show does not use the moved prefix"
 "$p/bin/mppcc" -link-info | grep -q -- "-lmsgpass" || fail "mppcc -link-info lacks -lmsgpass"
-"$p/bin/mppcc" -o "$work/by_mppcc" "$src/tests/install/consumer/consumer.c"
+# shellcheck disable=SC2086
+"$p/bin/mppcc" $extra_cflags -o "$work/by_mppcc" "$src/tests/install/consumer/consumer.c"
 run "$work/by_mppcc" mppcc
 
 cflags=$(PKG_CONFIG_PATH=$p/lib/pkgconfig pkg-config --cflags msgpass)
 libs=$(PKG_CONFIG_PATH=$p/lib/pkgconfig pkg-config --libs msgpass)
 # shellcheck disable=SC2086
-cc $cflags -o "$work/by_pkgconfig" "$src/tests/install/consumer/consumer.c" $libs
+cc $extra_cflags $cflags -o "$work/by_pkgconfig" "$src/tests/install/consumer/consumer.c" $libs
 run "$work/by_pkgconfig" pkg-config
 
 for how in msgpass msgpass_static mpi; do
     extra=""
     [ $how = mpi ] && extra="-DMPI_C_COMPILER=$p/bin/mppcc"
-    cmake -S "$src/tests/install/consumer" -B "$work/cmake_$how" -DHOW=$how -DCMAKE_PREFIX_PATH="$p" $extra \
+    cmake -S "$src/tests/install/consumer" -B "$work/cmake_$how" -DHOW=$how -DCMAKE_PREFIX_PATH="$p" -DCMAKE_C_FLAGS="$extra_cflags" $extra \
         >"$work/cmake_$how.log" 2>&1 || { cat "$work/cmake_$how.log" >&2; fail "configuring with $how failed"; }
     cmake --build "$work/cmake_$how" >>"$work/cmake_$how.log" 2>&1 || { cat "$work/cmake_$how.log" >&2; fail "building with $how failed"; }
     run "$work/cmake_$how/consumer" "find_package($how)"
