@@ -52,5 +52,6 @@ struct mp_tl_ops {
 };
 
 extern struct mp_tl_ops mp_tl_shm;
+extern struct mp_tl_ops mp_tl_ofi;
 
 #endif

@@ -59,6 +59,7 @@ struct msg_view {
 };
 
 static struct {
+    struct mp_tl_ops *tl; /* the one transport of this process (until per-peer selection) */
     struct peer *peers;
     struct peer *busy;
     struct mp_matchq **ctx_mq;
@@ -482,7 +483,7 @@ void mp_recv_start(struct mp_request *r)
 
 int mp_progress(void)
 {
-    int events = mp_tl_shm.progress();
+    int events = eng.tl->progress();
     if (eng.busy) events += drain_outboxes();
     return events;
 }
@@ -583,30 +584,35 @@ int mp_p2p_init(const int *host_of)
     eng.peers = calloc((size_t)mp_g.world_size, sizeof *eng.peers);
     if (!eng.peers) return MPI_ERR_NO_MEM;
     const char *allowed = getenv("MSGPASS_TRANSPORTS");
-    if (allowed && !strstr(allowed, "shm")) {
+    struct mp_tl_ops *tl = &mp_tl_shm;
+#ifdef MSGPASS_HAVE_OFI
+    if (allowed && !strcmp(allowed, "ofi")) tl = &mp_tl_ofi;
+#endif
+    if (allowed && !strstr(allowed, tl->name)) {
         mp_log(MP_LOG_WARN, "MSGPASS_TRANSPORTS=%s: no transport of this build is allowed (this build has: shm)",
                allowed);
         return MPI_ERR_OTHER;
     }
+    eng.tl = tl;
     struct mp_tl_peers peers = {mp_g.world_rank, mp_g.world_size, host_of, mp_g.jobid};
-    int rc = mp_tl_shm.init(&peers, on_recv);
+    int rc = tl->init(&peers, on_recv);
     if (rc != MPI_SUCCESS) return rc;
     for (int r = 0; r < mp_g.world_size; r++) {
         eng.peers[r].world = r;
-        if (!mp_tl_shm.reachable(r)) {
+        if (!tl->reachable(r)) {
             mp_log(MP_LOG_WARN, "no transport reaches rank %d on another host (this build has: shm)", r);
             return MPI_ERR_OTHER;
         }
-        eng.peers[r].tl = &mp_tl_shm;
+        eng.peers[r].tl = tl;
     }
-    MP_INFO("transport shm for all %d peers: eager up to %zu bytes, rendezvous above, fragments of %zu bytes",
-            mp_g.world_size, mp_tl_shm.eager_max, mp_tl_shm.frag_max);
+    MP_INFO("transport %s for all %d peers: eager up to %zu bytes, rendezvous above, fragments of %zu bytes", tl->name,
+            mp_g.world_size, tl->eager_max, tl->frag_max);
     return MPI_SUCCESS;
 }
 
 void mp_p2p_finalize(void)
 {
-    mp_tl_shm.finalize();
+    if (eng.tl) eng.tl->finalize();
     while (eng.early_head) {
         struct mp_unexp *e = eng.early_head;
         eng.early_head = e->all_next;
