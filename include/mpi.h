@@ -276,6 +276,16 @@ MP_DECLARE(int, Probe, (int source, int tag, MPI_Comm comm, MPI_Status *status))
 MP_DECLARE(int, Iprobe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status));
 MP_DECLARE(int, Get_count, (const MPI_Status *status, MPI_Datatype datatype, int *count));
 
+/* ---- point-to-point extras: buffered sends, cancel, request and status queries ---- */
+#define MPI_BSEND_OVERHEAD 64
+MP_DECLARE(int, Buffer_attach, (void *buffer, int size));
+MP_DECLARE(int, Buffer_detach, (void *buffer_addr, int *size));
+MP_DECLARE(int, Bsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm));
+MP_DECLARE(int, Ibsend,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Bsend_init,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+
 MP_DECLARE(int, Type_size, (MPI_Datatype datatype, int *size));
 MP_DECLARE(int, Type_contiguous, (int count, MPI_Datatype oldtype, MPI_Datatype *newtype));
 MP_DECLARE(int, Type_commit, (MPI_Datatype * datatype));
