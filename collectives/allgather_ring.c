@@ -1,23 +1,18 @@
 /* Ring allgather: in step s every rank passes the block it received in step s - 1 (its own at
  * first) to its right neighbour, so after size - 1 steps every block has gone round. Bandwidth
- * optimal, latency linear in size. */
-#include <string.h>
-
+ * optimal, latency linear in size; blocks may differ in size (allgatherv). */
 #include "collectives/algorithms.h"
-#include "p2p/p2p.h"
 
-int mp_allgather_ring(const void *sendbuf, void *recvbuf, size_t bytes, struct mp_comm *comm)
+void mp_allgather_ring(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = comm->size, rank = comm->rank;
-    char *out = recvbuf;
-    if (sendbuf != MPI_IN_PLACE) memmove(out + (size_t)rank * bytes, sendbuf, bytes);
+    const int size = s->comm->size, rank = s->comm->rank;
+    char *out = a->rbuf;
+    mp_sched_copy(s, a->sbuf, out + mp_blk_off(a, rank), mp_blk_len(a, rank));
     const int right = (rank + 1) % size, left = (rank - 1 + size) % size;
-    for (int s = 0; s < size - 1; s++) {
-        int send_block = (rank - s + size) % size;
-        int recv_block = (rank - s - 1 + size) % size;
-        int rc = mp_sendrecv(out + (size_t)send_block * bytes, bytes, right, out + (size_t)recv_block * bytes, bytes,
-                             left, MP_TAG_ALLGATHER, comm, MP_COLL);
-        if (rc != MPI_SUCCESS) return rc;
+    for (int k = 0; k < size - 1; k++) {
+        int send_blk = (rank - k + size) % size, recv_blk = (rank - k - 1 + size) % size;
+        mp_sched_recv(s, out + mp_blk_off(a, recv_blk), mp_blk_len(a, recv_blk), left);
+        mp_sched_send(s, out + mp_blk_off(a, send_blk), mp_blk_len(a, send_blk), right);
+        mp_sched_round(s);
     }
-    return MPI_SUCCESS;
 }

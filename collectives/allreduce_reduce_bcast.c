@@ -1,12 +1,13 @@
-/* Allreduce as a reduction to rank 0 followed by a broadcast: two tree passes, simple and correct
- * for every size and op; every rank ends with bit-identical results. */
+/* Allreduce as a binomial reduction to rank 0 followed by a binomial broadcast: two tree passes,
+ * every rank ends with the root's bit-identical result. */
 #include "collectives/algorithms.h"
-#include "core/datatype.h"
 
-int mp_allreduce_reduce_bcast(const void *sendbuf, void *recvbuf, size_t n, MPI_Datatype base, MPI_Op op,
-                              struct mp_comm *comm)
+void mp_allreduce_reduce_bcast(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    int rc = mp_reduce_binomial(sendbuf, recvbuf, n, base, op, 0, comm);
-    if (rc != MPI_SUCCESS) return rc;
-    return mp_bcast_binomial(recvbuf, mp_dtype_bytes(mp_dtype_get(base), n), 0, comm);
+    struct mp_coll_args b = *a;
+    b.root = 0;
+    mp_reduce_binomial(s, &b);
+    mp_sched_round(s);
+    b.bytes = a->count * s->red.extent;
+    mp_bcast_binomial(s, &b);
 }

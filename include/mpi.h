@@ -130,6 +130,32 @@ typedef MPI_Comm_errhandler_function MPI_Comm_errhandler_fn;
 #define MPI_C_LONG_DOUBLE_COMPLEX ((MPI_Datatype)38)
 #define MPI_UNSIGNED_LONG_LONG_INT MPI_UNSIGNED_LONG_LONG
 
+/* ---- derived datatypes: constants ---- */
+#define MPI_CXX_BOOL ((MPI_Datatype)39)
+#define MPI_CXX_FLOAT_COMPLEX ((MPI_Datatype)40)
+#define MPI_CXX_DOUBLE_COMPLEX ((MPI_Datatype)41)
+#define MPI_CXX_LONG_DOUBLE_COMPLEX ((MPI_Datatype)42)
+
+#define MPI_COMBINER_NAMED 1
+#define MPI_COMBINER_DUP 2
+#define MPI_COMBINER_CONTIGUOUS 3
+#define MPI_COMBINER_VECTOR 4
+#define MPI_COMBINER_HVECTOR 5
+#define MPI_COMBINER_INDEXED 6
+#define MPI_COMBINER_HINDEXED 7
+#define MPI_COMBINER_INDEXED_BLOCK 8
+#define MPI_COMBINER_HINDEXED_BLOCK 9
+#define MPI_COMBINER_STRUCT 10
+#define MPI_COMBINER_SUBARRAY 11
+#define MPI_COMBINER_DARRAY 12
+#define MPI_COMBINER_F90_REAL 13
+#define MPI_COMBINER_F90_COMPLEX 14
+#define MPI_COMBINER_F90_INTEGER 15
+#define MPI_COMBINER_RESIZED 16
+
+#define MPI_ORDER_C 56
+#define MPI_ORDER_FORTRAN 57
+
 #define MPI_OP_NULL ((MPI_Op)0)
 #define MPI_MAX ((MPI_Op)1)
 #define MPI_MIN ((MPI_Op)2)
@@ -250,11 +276,80 @@ MP_DECLARE(int, Probe, (int source, int tag, MPI_Comm comm, MPI_Status *status))
 MP_DECLARE(int, Iprobe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status));
 MP_DECLARE(int, Get_count, (const MPI_Status *status, MPI_Datatype datatype, int *count));
 
+/* ---- point-to-point extras: buffered sends, cancel, request and status queries ---- */
+#define MPI_BSEND_OVERHEAD 64
+MP_DECLARE(int, Buffer_attach, (void *buffer, int size));
+MP_DECLARE(int, Buffer_detach, (void *buffer_addr, int *size));
+MP_DECLARE(int, Bsend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm));
+MP_DECLARE(int, Ibsend,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Bsend_init,
+           (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+
 MP_DECLARE(int, Type_size, (MPI_Datatype datatype, int *size));
 MP_DECLARE(int, Type_contiguous, (int count, MPI_Datatype oldtype, MPI_Datatype *newtype));
 MP_DECLARE(int, Type_commit, (MPI_Datatype * datatype));
 MP_DECLARE(int, Type_free, (MPI_Datatype * datatype));
 MP_DECLARE(int, Type_get_name, (MPI_Datatype datatype, char *type_name, int *resultlen));
+
+/* ---- derived datatypes ---- */
+MP_DECLARE(int, Type_vector, (int count, int blocklength, int stride, MPI_Datatype oldtype, MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_hvector,
+           (int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype *newtype));
+MP_DECLARE(int, Type_indexed,
+           (int count, const int array_of_blocklengths[], const int array_of_displacements[], MPI_Datatype oldtype,
+            MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_hindexed,
+           (int count, const int array_of_blocklengths[], const MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
+            MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_indexed_block,
+           (int count, int blocklength, const int array_of_displacements[], MPI_Datatype oldtype,
+            MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_hindexed_block,
+           (int count, int blocklength, const MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
+            MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_struct,
+           (int count, const int array_of_blocklengths[], const MPI_Aint array_of_displacements[],
+            const MPI_Datatype array_of_types[], MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_resized, (MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent, MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_subarray,
+           (int ndims, const int array_of_sizes[], const int array_of_subsizes[], const int array_of_starts[],
+            int order, MPI_Datatype oldtype, MPI_Datatype *newtype));
+MP_DECLARE(int, Type_dup, (MPI_Datatype oldtype, MPI_Datatype *newtype));
+MP_DECLARE(int, Type_size_x, (MPI_Datatype datatype, MPI_Count *size));
+MP_DECLARE(int, Type_get_extent, (MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent));
+MP_DECLARE(int, Type_get_extent_x, (MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent));
+MP_DECLARE(int, Type_get_true_extent, (MPI_Datatype datatype, MPI_Aint *true_lb, MPI_Aint *true_extent));
+MP_DECLARE(int, Type_get_true_extent_x, (MPI_Datatype datatype, MPI_Count *true_lb, MPI_Count *true_extent));
+MP_DECLARE(int, Type_get_envelope,
+           (MPI_Datatype datatype, int *num_integers, int *num_addresses, int *num_datatypes, int *combiner));
+MP_DECLARE(int, Type_get_contents,
+           (MPI_Datatype datatype, int max_integers, int max_addresses, int max_datatypes, int array_of_integers[],
+            MPI_Aint array_of_addresses[], MPI_Datatype array_of_datatypes[]));
+MP_DECLARE(int, Type_set_name, (MPI_Datatype datatype, const char *type_name));
+MP_DECLARE(int, Get_elements, (const MPI_Status *status, MPI_Datatype datatype, int *count));
+MP_DECLARE(int, Get_elements_x, (const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count));
+MP_DECLARE(int, Get_address, (const void *location, MPI_Aint *address));
+MP_DECLARE(int, Pack,
+           (const void *inbuf, int incount, MPI_Datatype datatype, void *outbuf, int outsize, int *position,
+            MPI_Comm comm));
+MP_DECLARE(int, Unpack,
+           (const void *inbuf, int insize, int *position, void *outbuf, int outcount, MPI_Datatype datatype,
+            MPI_Comm comm));
+MP_DECLARE(int, Pack_size, (int incount, MPI_Datatype datatype, MPI_Comm comm, int *size));
+/* MPI-1 names, removed in MPI-3.0 but still used by older codes. */
+MP_DECLARE(int, Type_hvector,
+           (int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype, MPI_Datatype *newtype));
+MP_DECLARE(int, Type_hindexed,
+           (int count, int array_of_blocklengths[], MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
+            MPI_Datatype *newtype));
+MP_DECLARE(int, Type_struct,
+           (int count, int array_of_blocklengths[], MPI_Aint array_of_displacements[], MPI_Datatype array_of_types[],
+            MPI_Datatype *newtype));
+MP_DECLARE(int, Type_extent, (MPI_Datatype datatype, MPI_Aint *extent));
+MP_DECLARE(int, Type_lb, (MPI_Datatype datatype, MPI_Aint *displacement));
+MP_DECLARE(int, Type_ub, (MPI_Datatype datatype, MPI_Aint *displacement));
+MP_DECLARE(int, Address, (void *location, MPI_Aint *address));
 
 MP_DECLARE(int, Barrier, (MPI_Comm comm));
 MP_DECLARE(int, Bcast, (void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm));
@@ -262,6 +357,99 @@ MP_DECLARE(int, Reduce,
            (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm));
 MP_DECLARE(int, Allreduce,
            (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm));
+
+/* ---- collectives and reduction ops (issue 4) ---- */
+MP_DECLARE(int, Allgather,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+            MPI_Datatype recvtype, MPI_Comm comm));
+MP_DECLARE(int, Allgatherv,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+            const int displs[], MPI_Datatype recvtype, MPI_Comm comm));
+MP_DECLARE(int, Alltoall,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+            MPI_Datatype recvtype, MPI_Comm comm));
+MP_DECLARE(int, Alltoallv,
+           (const void *sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype, void *recvbuf,
+            const int recvcounts[], const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm));
+MP_DECLARE(int, Alltoallw,
+           (const void *sendbuf, const int sendcounts[], const int sdispls[], const MPI_Datatype sendtypes[],
+            void *recvbuf, const int recvcounts[], const int rdispls[], const MPI_Datatype recvtypes[],
+            MPI_Comm comm));
+MP_DECLARE(int, Gather,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+            MPI_Datatype recvtype, int root, MPI_Comm comm));
+MP_DECLARE(int, Gatherv,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+            const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm));
+MP_DECLARE(int, Scatter,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+            MPI_Datatype recvtype, int root, MPI_Comm comm));
+MP_DECLARE(int, Scatterv,
+           (const void *sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype, void *recvbuf,
+            int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm));
+MP_DECLARE(int, Reduce_scatter,
+           (const void *sendbuf, void *recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+            MPI_Comm comm));
+MP_DECLARE(int, Reduce_scatter_block,
+           (const void *sendbuf, void *recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm));
+MP_DECLARE(int, Scan,
+           (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm));
+MP_DECLARE(int, Exscan,
+           (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm));
+MP_DECLARE(int, Ibarrier, (MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Ibcast,
+           (void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Ireduce,
+           (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm,
+            MPI_Request *request));
+MP_DECLARE(int, Iallreduce,
+           (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+            MPI_Request *request));
+MP_DECLARE(int, Iallgather,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+            MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Iallgatherv,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+            const int displs[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Ialltoall,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+            MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Ialltoallv,
+           (const void *sendbuf, const int sendcounts[], const int sdispls[], MPI_Datatype sendtype, void *recvbuf,
+            const int recvcounts[], const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Ialltoallw,
+           (const void *sendbuf, const int sendcounts[], const int sdispls[], const MPI_Datatype sendtypes[],
+            void *recvbuf, const int recvcounts[], const int rdispls[], const MPI_Datatype recvtypes[],
+            MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Igather,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+            MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Igatherv,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+            const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Iscatter,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+            MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Iscatterv,
+           (const void *sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype, void *recvbuf,
+            int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Ireduce_scatter,
+           (const void *sendbuf, void *recvbuf, const int recvcounts[], MPI_Datatype datatype, MPI_Op op,
+            MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Ireduce_scatter_block,
+           (const void *sendbuf, void *recvbuf, int recvcount, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+            MPI_Request *request));
+MP_DECLARE(int, Iscan,
+           (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+            MPI_Request *request));
+MP_DECLARE(int, Iexscan,
+           (const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
+            MPI_Request *request));
+MP_DECLARE(int, Op_create, (MPI_User_function * user_fn, int commute, MPI_Op *op));
+MP_DECLARE(int, Op_free, (MPI_Op * op));
+MP_DECLARE(int, Op_commutative, (MPI_Op op, int *commute));
+MP_DECLARE(int, Reduce_local,
+           (const void *inbuf, void *inoutbuf, int count, MPI_Datatype datatype, MPI_Op op));
 
 #undef MP_DECLARE
 

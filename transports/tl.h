@@ -16,16 +16,34 @@
 
 #define MP_TL_HDR_SIZE 16
 
-enum { MP_TL_OK = 0, MP_TL_AGAIN = 1 };
+enum { MP_TL_OK = 0, MP_TL_AGAIN = 1, MP_TL_QUEUED = 2 };
 
-/* Receive upcall: `hdr` (MP_TL_HDR_SIZE bytes) and `payload` are valid only during the call. */
-typedef void (*mp_tl_recv_fn)(int peer, const void *hdr, const void *payload, size_t len);
+/* Bytes at the start of a payload that a transport reads before asking the engine where the rest
+ * of the payload goes (the place upcall): the engine's request id. */
+#define MP_TL_PLACE_PREFIX 8
+
+/* What the engine offers the transports. */
+struct mp_tl_upcalls {
+    /* A packet arrived: `hdr` (MP_TL_HDR_SIZE bytes) and `payload` are valid only during the call. */
+    void (*recv)(int peer, const void *hdr, const void *payload, size_t len);
+    /* For transports that read payloads in pieces (streams): returns 1 with *dest, where the
+     * payload after its first MP_TL_PLACE_PREFIX bytes should land, at most *room bytes of it
+     * (the transport discards the rest); 0 to receive the packet whole through recv. After a 1,
+     * placed() replaces recv() once all of the packet has been read. */
+    int (*place)(int peer, const void *hdr, const void *prefix, size_t len, void **dest, size_t *room);
+    void (*placed)(int peer, const void *hdr, const void *prefix, size_t len);
+    /* A send_stream() that returned MP_TL_QUEUED no longer needs its buffer. Called from progress. */
+    void (*sent)(void *ctx);
+    /* The transport cannot reach `peer` any more (it vanished or broke the protocol). */
+    void (*lost)(int peer, const char *why);
+};
 
 struct mp_tl_peers {
     int rank;           /* this process's world rank */
     int size;           /* world size */
     const int *host_of; /* world rank -> host index (same index: same host) */
     const char *jobid;
+    int nhosts; /* distinct host indices in host_of */
 };
 
 struct mp_tl_ops {
@@ -34,13 +52,21 @@ struct mp_tl_ops {
     size_t eager_max; /* largest message sent eagerly in one packet (larger ones: rendezvous) */
     size_t frag_max;  /* largest payload of any single packet */
     /* Sets up the transport for the job; collective over all ranks (uses the bootstrap). */
-    int (*init)(const struct mp_tl_peers *peers, mp_tl_recv_fn on_recv);
+    int (*init)(const struct mp_tl_peers *peers, const struct mp_tl_upcalls *up);
     void (*finalize)(void);
     int (*reachable)(int peer);
     /* Copies hdr + the iovec payload (total ≤ frag_max) for `peer` now, or returns MP_TL_AGAIN. */
     int (*send)(int peer, const void *hdr, const struct iovec *iov, int iovcnt);
     /* Delivers arrived packets through the upcall; returns how many. */
     int (*progress)(void);
+    /* Optional (NULL where unsupported): sends hdr + iov + the `len` bytes at `buf` as one packet
+     * of any length, reading `buf` in place. MP_TL_OK: done; MP_TL_QUEUED: the transport still
+     * reads `buf` and calls the sent upcall with `ctx` once it no longer does; MP_TL_AGAIN. */
+    int (*send_stream)(int peer, const void *hdr, const struct iovec *iov, int iovcnt, const void *buf, size_t len,
+                       void *ctx);
+    /* Optional: a file descriptor that polls readable when progress() has work, so an idle rank
+     * can sleep in poll() instead of a fixed nanosleep; -1 when there is none. */
+    int (*wait_fd)(void);
 
     /* Single copy between this process's memory and a peer's (NULL where unsupported). Both
      * return MPI_SUCCESS or an MPI error class; they block until the bytes are copied. */
@@ -52,6 +78,7 @@ struct mp_tl_ops {
 };
 
 extern struct mp_tl_ops mp_tl_shm;
-extern struct mp_tl_ops mp_tl_ofi;
+extern struct mp_tl_ops mp_tl_tcp;
+extern struct mp_tl_ops mp_tl_ofi; /* where built with libfabric (MSGPASS_HAVE_OFI) */
 
 #endif

@@ -1,134 +1,216 @@
-/* MPI bindings: blocking collectives. */
-#include "api/api.h"
+/* MPI bindings: Barrier, Bcast, Gather(v), Scatter(v) and their nonblocking forms. Each pair
+ * shares one checking function; `nb` says whether `request` is the nonblocking call's. */
+#include "api/coll_args.h"
 #include "collectives/coll.h"
-#include "core/datatype.h"
-#include "core/op.h"
 
-static int check_count_type(struct mp_comm *c, const char *call, int count, MPI_Datatype type,
-                            const struct mp_dtype **out)
+#define REQ(nb, request) ((nb) ? (request) : NULL)
+
+static int barrier(MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
-    if (MP_UNLIKELY(count < 0)) return mp_error(c, MPI_ERR_COUNT, call, "negative count %d (argument count)", count);
-    const struct mp_dtype *dt = mp_dtype_get(type);
-    if (MP_UNLIKELY(!dt)) return mp_error(c, MPI_ERR_TYPE, call, "invalid datatype %d (argument datatype)", type);
-    if (MP_UNLIKELY(!dt->committed))
-        return mp_error(c, MPI_ERR_TYPE, call, "datatype %d is not committed (argument datatype)", type);
-    *out = dt;
-    return MPI_SUCCESS;
+    MP_CHECK_INIT(call);
+    MP_GET_COMM(c, comm, call);
+    if (nb) MP_TRY(mp_check_request(c, call, request));
+    MP_RUN_COLL(c, call, mp_coll_barrier(c, REQ(nb, request)));
 }
-
-static int check_op(struct mp_comm *c, const char *call, MPI_Op op, const struct mp_dtype *dt, MPI_Datatype type)
-{
-    if (MP_UNLIKELY(op < 1 || op > MP_OP_LAST_PREDEF))
-        return mp_error(c, MPI_ERR_OP, call, "invalid operation %d (argument op)", op);
-    if (MP_UNLIKELY(op == MPI_REPLACE || op == MPI_NO_OP))
-        return mp_error(c, MPI_ERR_OP, call, "MPI_REPLACE and MPI_NO_OP are only for accumulate calls (argument op)");
-    if (MP_UNLIKELY(mp_op_check(op, dt->base) != MPI_SUCCESS))
-        return mp_error(c, MPI_ERR_OP, call, "operation %d is not defined on datatype %d, made of %s (argument op)", op,
-                        type, mp_dtype_get(dt->base)->name);
-    return MPI_SUCCESS;
-}
-
-static int check_root(struct mp_comm *c, const char *call, int root)
-{
-    if (MP_UNLIKELY(root < 0 || root >= c->size))
-        return mp_error(c, MPI_ERR_ROOT, call, "root %d is not a rank of %s of size %d (argument root)", root,
-                        c->name[0] ? c->name : "the communicator", c->size);
-    return MPI_SUCCESS;
-}
-
-/* A buffer that must hold `count` elements: not MPI_IN_PLACE, and not NULL unless empty. */
-static int check_buf(struct mp_comm *c, const char *call, const void *buf, int count, const struct mp_dtype *dt,
-                     const char *arg)
-{
-    if (MP_UNLIKELY(buf == MPI_IN_PLACE))
-        return mp_error(c, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is not allowed here (argument %s)", arg);
-    if (MP_UNLIKELY(!buf && count > 0 && dt->size > 0))
-        return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d (argument %s)", count, arg);
-    return MPI_SUCCESS;
-}
-
-/* The standard forbids aliased send and receive buffers; MPI_IN_PLACE is the way to share one. */
-static int check_alias(struct mp_comm *c, const char *call, const void *sendbuf, const void *recvbuf, int count,
-                       const struct mp_dtype *dt)
-{
-    if (MP_UNLIKELY(sendbuf == recvbuf && count > 0 && dt->size > 0))
-        return mp_error(c, MPI_ERR_BUFFER, call, "sendbuf and recvbuf are the same buffer; use MPI_IN_PLACE");
-    return MPI_SUCCESS;
-}
-
-#define TRY(expr)                                                                                                      \
-    do {                                                                                                               \
-        int rc_ = (expr);                                                                                              \
-        if (MP_UNLIKELY(rc_ != MPI_SUCCESS)) return rc_;                                                               \
-    } while (0)
-
-/* Errors from the algorithms themselves (a peer's failure, out of memory) go to the handler too. */
-#define RUN(c, call, expr)                                                                                             \
-    do {                                                                                                               \
-        int rc_ = (expr);                                                                                              \
-        if (MP_UNLIKELY(rc_ != MPI_SUCCESS)) return mp_error(c, rc_, call, "collective operation failed");             \
-        return MPI_SUCCESS;                                                                                            \
-    } while (0)
 
 MP_WEAK_ALIAS(Barrier)
 int PMPI_Barrier(MPI_Comm comm)
 {
-    MP_CHECK_INIT("MPI_Barrier");
-    MP_GET_COMM(c, comm, "MPI_Barrier");
-    RUN(c, "MPI_Barrier", mp_barrier(c));
+    return barrier(comm, 0, NULL, "MPI_Barrier");
+}
+
+MP_WEAK_ALIAS(Ibarrier)
+int PMPI_Ibarrier(MPI_Comm comm, MPI_Request *request)
+{
+    return barrier(comm, 1, request, "MPI_Ibarrier");
+}
+
+static int bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, int nb, MPI_Request *request,
+                 const char *call)
+{
+    MP_CHECK_INIT(call);
+    MP_GET_COMM(c, comm, call);
+    if (nb) MP_TRY(mp_check_request(c, call, request));
+    MP_TRY(mp_check_count_type(c, call, count, datatype, ""));
+    MP_TRY(mp_check_root(c, call, root));
+    MP_TRY(mp_check_buf(c, call, buffer, count, datatype, "buffer"));
+    MP_RUN_COLL(c, call, mp_coll_bcast(buffer, count, datatype, root, c, REQ(nb, request)));
 }
 
 MP_WEAK_ALIAS(Bcast)
 int PMPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm)
 {
-    static const char call[] = "MPI_Bcast";
-    MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
-    const struct mp_dtype *dt;
-    TRY(check_count_type(c, call, count, datatype, &dt));
-    TRY(check_root(c, call, root));
-    TRY(check_buf(c, call, buffer, count, dt, "buffer"));
-    RUN(c, call, mp_bcast(buffer, count, datatype, root, c));
+    return bcast(buffer, count, datatype, root, comm, 0, NULL, "MPI_Bcast");
 }
 
-MP_WEAK_ALIAS(Reduce)
-int PMPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, int root,
-                MPI_Comm comm)
+MP_WEAK_ALIAS(Ibcast)
+int PMPI_Ibcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm, MPI_Request *request)
 {
-    static const char call[] = "MPI_Reduce";
+    return bcast(buffer, count, datatype, root, comm, 1, request, "MPI_Ibcast");
+}
+
+/* The root's side of a rooted collective with one block per rank; `own` is the root's own data
+ * side (the send side of a gather, the receive side of a scatter), which may be MPI_IN_PLACE. */
+static int rooted_block(struct mp_comm *c, const char *call, const void *own, int ocount, MPI_Datatype otype,
+                        const char *own_arg, const char *own_side, const void *all, int acount, MPI_Datatype atype,
+                        const char *all_arg, const char *all_side)
+{
+    MP_TRY(mp_check_count_type(c, call, acount, atype, all_side));
+    MP_TRY(mp_check_buf(c, call, all, acount, atype, all_arg));
+    if (own == MPI_IN_PLACE) return MPI_SUCCESS;
+    MP_TRY(mp_check_count_type(c, call, ocount, otype, own_side));
+    MP_TRY(mp_check_buf(c, call, own, ocount, otype, own_arg));
+    MP_TRY(mp_check_alias(c, call, own, all, acount, atype));
+    return *own_side == 's' ? mp_check_match(c, call, ocount, otype, acount, atype)
+                            : mp_check_match(c, call, acount, atype, ocount, otype);
+}
+
+/* A non-root's side of a rooted collective: its own block, never MPI_IN_PLACE. */
+static int leaf_block(struct mp_comm *c, const char *call, const void *own, int count, MPI_Datatype type,
+                      const char *arg, const char *side)
+{
+    MP_TRY(mp_check_count_type(c, call, count, type, side));
+    if (MP_UNLIKELY(own == MPI_IN_PLACE))
+        return mp_error(c, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is allowed only at the root (argument %s)", arg);
+    return mp_check_buf(c, call, own, count, type, arg);
+}
+
+static int gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+                  MPI_Datatype recvtype, int root, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
+{
     MP_CHECK_INIT(call);
     MP_GET_COMM(c, comm, call);
-    const struct mp_dtype *dt;
-    TRY(check_count_type(c, call, count, datatype, &dt));
-    TRY(check_op(c, call, op, dt, datatype));
-    TRY(check_root(c, call, root));
+    if (nb) MP_TRY(mp_check_request(c, call, request));
+    MP_TRY(mp_check_root(c, call, root));
+    if (c->rank == root)
+        MP_TRY(rooted_block(c, call, sendbuf, sendcount, sendtype, "sendbuf", "send", recvbuf, recvcount, recvtype,
+                            "recvbuf", "recv"));
+    else
+        MP_TRY(leaf_block(c, call, sendbuf, sendcount, sendtype, "sendbuf", "send"));
+    MP_RUN_COLL(c, call,
+                mp_coll_gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, c, REQ(nb, request)));
+}
+
+MP_WEAK_ALIAS(Gather)
+int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+                MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, 0, NULL, "MPI_Gather");
+}
+
+MP_WEAK_ALIAS(Igather)
+int PMPI_Igather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+                 MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request)
+{
+    return gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, 1, request, "MPI_Igather");
+}
+
+static int gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+                   const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm, int nb, MPI_Request *request,
+                   const char *call)
+{
+    MP_CHECK_INIT(call);
+    MP_GET_COMM(c, comm, call);
+    if (nb) MP_TRY(mp_check_request(c, call, request));
+    MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root) {
+        MP_TRY(mp_check_counts(c, call, recvcounts, "recvcounts", displs, "displs"));
+        MP_TRY(mp_check_count_type(c, call, 0, recvtype, "recv"));
         if (sendbuf != MPI_IN_PLACE) {
-            TRY(check_buf(c, call, sendbuf, count, dt, "sendbuf"));
-            TRY(check_alias(c, call, sendbuf, recvbuf, count, dt));
+            MP_TRY(mp_check_count_type(c, call, sendcount, sendtype, "send"));
+            MP_TRY(mp_check_buf(c, call, sendbuf, sendcount, sendtype, "sendbuf"));
+            MP_TRY(mp_check_match(c, call, sendcount, sendtype, recvcounts[root], recvtype));
         }
-        TRY(check_buf(c, call, recvbuf, count, dt, "recvbuf"));
     } else {
-        if (MP_UNLIKELY(sendbuf == MPI_IN_PLACE))
-            return mp_error(c, MPI_ERR_BUFFER, call, "MPI_IN_PLACE is allowed only at the root (argument sendbuf)");
-        TRY(check_buf(c, call, sendbuf, count, dt, "sendbuf"));
+        MP_TRY(leaf_block(c, call, sendbuf, sendcount, sendtype, "sendbuf", "send"));
     }
-    RUN(c, call, mp_reduce(sendbuf, recvbuf, count, datatype, op, root, c));
+    MP_RUN_COLL(c, call,
+                mp_coll_gatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, c,
+                                REQ(nb, request)));
 }
 
-MP_WEAK_ALIAS(Allreduce)
-int PMPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
+MP_WEAK_ALIAS(Gatherv)
+int PMPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+                 const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
-    static const char call[] = "MPI_Allreduce";
+    return gatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm, 0, NULL,
+                   "MPI_Gatherv");
+}
+
+MP_WEAK_ALIAS(Igatherv)
+int PMPI_Igatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+                  const int displs[], MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request)
+{
+    return gatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, root, comm, 1, request,
+                   "MPI_Igatherv");
+}
+
+static int scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+                   MPI_Datatype recvtype, int root, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
+{
     MP_CHECK_INIT(call);
     MP_GET_COMM(c, comm, call);
-    const struct mp_dtype *dt;
-    TRY(check_count_type(c, call, count, datatype, &dt));
-    TRY(check_op(c, call, op, dt, datatype));
-    if (sendbuf != MPI_IN_PLACE) {
-        TRY(check_buf(c, call, sendbuf, count, dt, "sendbuf"));
-        TRY(check_alias(c, call, sendbuf, recvbuf, count, dt));
+    if (nb) MP_TRY(mp_check_request(c, call, request));
+    MP_TRY(mp_check_root(c, call, root));
+    if (c->rank == root)
+        MP_TRY(rooted_block(c, call, recvbuf, recvcount, recvtype, "recvbuf", "recv", sendbuf, sendcount, sendtype,
+                            "sendbuf", "send"));
+    else
+        MP_TRY(leaf_block(c, call, recvbuf, recvcount, recvtype, "recvbuf", "recv"));
+    MP_RUN_COLL(c, call,
+                mp_coll_scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, c, REQ(nb, request)));
+}
+
+MP_WEAK_ALIAS(Scatter)
+int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+                 MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, 0, NULL, "MPI_Scatter");
+}
+
+MP_WEAK_ALIAS(Iscatter)
+int PMPI_Iscatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+                  MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request)
+{
+    return scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm, 1, request, "MPI_Iscatter");
+}
+
+static int scatterv(const void *sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
+                    void *recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm, int nb,
+                    MPI_Request *request, const char *call)
+{
+    MP_CHECK_INIT(call);
+    MP_GET_COMM(c, comm, call);
+    if (nb) MP_TRY(mp_check_request(c, call, request));
+    MP_TRY(mp_check_root(c, call, root));
+    if (c->rank == root) {
+        MP_TRY(mp_check_counts(c, call, sendcounts, "sendcounts", displs, "displs"));
+        MP_TRY(mp_check_count_type(c, call, 0, sendtype, "send"));
+        if (recvbuf != MPI_IN_PLACE) {
+            MP_TRY(mp_check_count_type(c, call, recvcount, recvtype, "recv"));
+            MP_TRY(mp_check_buf(c, call, recvbuf, recvcount, recvtype, "recvbuf"));
+            MP_TRY(mp_check_match(c, call, sendcounts[root], sendtype, recvcount, recvtype));
+        }
+    } else {
+        MP_TRY(leaf_block(c, call, recvbuf, recvcount, recvtype, "recvbuf", "recv"));
     }
-    TRY(check_buf(c, call, recvbuf, count, dt, "recvbuf"));
-    RUN(c, call, mp_allreduce(sendbuf, recvbuf, count, datatype, op, c));
+    MP_RUN_COLL(c, call,
+                mp_coll_scatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, c,
+                                 REQ(nb, request)));
+}
+
+MP_WEAK_ALIAS(Scatterv)
+int PMPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype, void *recvbuf,
+                  int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+    return scatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm, 0, NULL,
+                    "MPI_Scatterv");
+}
+
+MP_WEAK_ALIAS(Iscatterv)
+int PMPI_Iscatterv(const void *sendbuf, const int sendcounts[], const int displs[], MPI_Datatype sendtype,
+                   void *recvbuf, int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request)
+{
+    return scatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount, recvtype, root, comm, 1, request,
+                    "MPI_Iscatterv");
 }

@@ -1,6 +1,7 @@
 /* MPI bindings: persistent point-to-point requests. */
 #include "api/api.h"
 #include "api/p2p_args.h"
+#include "p2p/bsend.h"
 #include "p2p/p2p.h"
 
 static int init_common(void *buf, int count, MPI_Datatype type, int peer, int tag, MPI_Comm comm, MPI_Request *request,
@@ -41,6 +42,13 @@ int PMPI_Rsend_init(const void *buf, int count, MPI_Datatype datatype, int dest,
     return init_common((void *)buf, count, datatype, dest, tag, comm, request, MP_SEND_READY, 1, "MPI_Rsend_init");
 }
 
+MP_WEAK_ALIAS(Bsend_init)
+int PMPI_Bsend_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                    MPI_Request *request)
+{
+    return init_common((void *)buf, count, datatype, dest, tag, comm, request, MP_SEND_BUFFERED, 1, "MPI_Bsend_init");
+}
+
 MP_WEAK_ALIAS(Recv_init)
 int PMPI_Recv_init(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
                    MPI_Request *request)
@@ -55,6 +63,7 @@ static int start_one(MPI_Request r, const char *call)
                         r ? "not a persistent request" : "null request");
     if (r->state != MP_RS_IDLE)
         return mp_error(r->comm, MPI_ERR_REQUEST, call, "request is already active (argument request)");
+    if (r->mode == MP_SEND_BUFFERED) return mp_bsend_start(r, call);
     if (r->kind == MP_REQ_SEND)
         mp_send_start(r);
     else

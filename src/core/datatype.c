@@ -1,27 +1,38 @@
+/* The datatype table: predefined descriptors, handles of derived types, reference counts. */
 #include "core/datatype.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <wchar.h>
 
-#define TYPEMAP(handle, type_name, data_size, span)                                                                    \
+#define TYPEMAP(handle, type_name, data_size, span, base_type, alignment, prims)                                       \
     [handle] = {.size = (data_size),                                                                                   \
                 .extent = (span),                                                                                      \
-                .base = handle,                                                                                        \
+                .ub = (span),                                                                                          \
+                .true_ub = (span),                                                                                     \
+                .base = base_type,                                                                                     \
                 .base_count = 1,                                                                                       \
+                .nprims = (prims),                                                                                     \
+                .align = (alignment),                                                                                  \
                 .predefined = 1,                                                                                       \
                 .committed = 1,                                                                                        \
+                .dense = (data_size) == (span),                                                                        \
                 .refcount = 1,                                                                                         \
+                .combiner = MPI_COMBINER_NAMED,                                                                        \
                 .name = type_name}
 
-#define PREDEF(handle, ctype) TYPEMAP(handle, #handle, sizeof(ctype), sizeof(ctype))
+#define PREDEF(handle, ctype) TYPEMAP(handle, #handle, sizeof(ctype), sizeof(ctype), handle, _Alignof(ctype), 1)
+
+/* The C++ types share the layout and the reduction kernels of their C twins. */
+#define CXX_TWIN(handle, ctype, twin) TYPEMAP(handle, #handle, sizeof(ctype), sizeof(ctype), twin, _Alignof(ctype), 1)
 
 /* A pair type's size counts its data only (value + index, as MPI_Type_size must report), while
- * its extent is the C struct's: messages and reduction kernels step through arrays of the C
- * struct, padding included. */
-#define PAIR(handle, ctype, vtype) TYPEMAP(handle, #handle, sizeof(vtype) + sizeof(int), sizeof(ctype))
+ * its extent is the C struct's; the padding between or after the two is not data, so such pairs
+ * are not dense. */
+#define PAIR(handle, ctype, vtype)                                                                                     \
+    TYPEMAP(handle, #handle, sizeof(vtype) + sizeof(int), sizeof(ctype), handle, _Alignof(ctype), 2)
 
-struct mp_dtype mp_dtype_predef[MP_DTYPE_LAST_PREDEF + 1] = {
+struct mp_dtype mp_dtype_predef[MP_DTYPE_LAST_NAMED + 1] = {
     PREDEF(MPI_CHAR, char),
     PREDEF(MPI_SIGNED_CHAR, signed char),
     PREDEF(MPI_UNSIGNED_CHAR, unsigned char),
@@ -60,7 +71,27 @@ struct mp_dtype mp_dtype_predef[MP_DTYPE_LAST_PREDEF + 1] = {
     PREDEF(MPI_C_FLOAT_COMPLEX, float _Complex),
     PREDEF(MPI_C_DOUBLE_COMPLEX, double _Complex),
     PREDEF(MPI_C_LONG_DOUBLE_COMPLEX, long double _Complex),
+    CXX_TWIN(MPI_CXX_BOOL, bool, MPI_C_BOOL),
+    CXX_TWIN(MPI_CXX_FLOAT_COMPLEX, float _Complex, MPI_C_FLOAT_COMPLEX),
+    CXX_TWIN(MPI_CXX_DOUBLE_COMPLEX, double _Complex, MPI_C_DOUBLE_COMPLEX),
+    CXX_TWIN(MPI_CXX_LONG_DOUBLE_COMPLEX, long double _Complex, MPI_C_LONG_DOUBLE_COMPLEX),
 };
+
+/* Where the value and the index of each pair type lie (two runs, or one when they adjoin). */
+#define PAIR_LAYOUT(handle, ctype)                                                                                     \
+    {                                                                                                                  \
+        handle, sizeof(((ctype *)0)->v), offsetof(ctype, i)                                                            \
+    }
+static const struct {
+    MPI_Datatype type;
+    size_t vsize;
+    size_t ioff;
+} pair_layout[] = {
+    PAIR_LAYOUT(MPI_FLOAT_INT, struct mp_float_int), PAIR_LAYOUT(MPI_DOUBLE_INT, struct mp_double_int),
+    PAIR_LAYOUT(MPI_LONG_INT, struct mp_long_int),   PAIR_LAYOUT(MPI_2INT, struct mp_2int),
+    PAIR_LAYOUT(MPI_SHORT_INT, struct mp_short_int), PAIR_LAYOUT(MPI_LONG_DOUBLE_INT, struct mp_long_double_int),
+};
+static struct mp_dtype_run pair_runs[sizeof pair_layout / sizeof pair_layout[0]][2];
 
 /* Derived types: slot i holds handle MP_DTYPE_FIRST_USER + i; NULL slots are free for reuse. */
 static struct mp_dtype **user;
@@ -77,11 +108,31 @@ void mp_dtype_init(void)
 {
     user = NULL;
     user_cap = 0;
+    for (int t = 1; t <= MP_DTYPE_LAST_NAMED; t++) {
+        struct mp_dtype *dt = &mp_dtype_predef[t];
+        dt->one = (struct mp_dtype_run){.len = dt->size, .count = 1};
+        dt->runs = &dt->one;
+        dt->nruns = 1;
+    }
+    for (size_t k = 0; k < sizeof pair_layout / sizeof pair_layout[0]; k++) {
+        struct mp_dtype *dt = &mp_dtype_predef[pair_layout[k].type];
+        size_t vsize = pair_layout[k].vsize, ioff = pair_layout[k].ioff;
+        dt->true_ub = (MPI_Aint)(ioff + sizeof(int));
+        if (ioff == vsize) {
+            dt->one.len = vsize + sizeof(int);
+            continue;
+        }
+        pair_runs[k][0] = (struct mp_dtype_run){.len = vsize, .count = 1};
+        pair_runs[k][1] = (struct mp_dtype_run){.disp = (MPI_Aint)ioff, .len = sizeof(int), .count = 1, .pos = vsize};
+        dt->runs = pair_runs[k];
+        dt->nruns = 2;
+    }
 }
 
 void mp_dtype_finalize(void)
 {
-    for (size_t i = 0; i < user_cap; i++) free(user[i]);
+    for (size_t i = 0; i < user_cap; i++)
+        if (user[i]) mp_dtype_release(user[i]);
     free(user);
     user = NULL;
     user_cap = 0;
@@ -106,29 +157,16 @@ static MPI_Datatype install(struct mp_dtype *dt)
     return (MPI_Datatype)(MP_DTYPE_FIRST_USER + i);
 }
 
-int mp_dtype_contiguous(int count, MPI_Datatype old, MPI_Datatype *newtype)
+int mp_dtype_handle(struct mp_dtype *dt, MPI_Datatype *type)
 {
-    const struct mp_dtype *o = mp_dtype_get(old);
-    if (!o) return MPI_ERR_TYPE;
-    if (count < 0) return MPI_ERR_COUNT;
-    size_t n = (size_t)count;
-    if (o->size && n > SIZE_MAX / o->size) return MPI_ERR_COUNT;
-    if (o->extent && n > (size_t)(INTPTR_MAX / o->extent)) return MPI_ERR_COUNT;
-    if (o->base_count && n > SIZE_MAX / o->base_count) return MPI_ERR_COUNT;
-
-    struct mp_dtype *dt = calloc(1, sizeof *dt);
-    if (!dt) return MPI_ERR_NO_MEM;
-    dt->size = n * o->size;
-    dt->extent = (MPI_Aint)n * o->extent;
-    dt->base = o->base;
-    dt->base_count = n * o->base_count;
-    dt->refcount = 1; /* the handle's reference */
-    MPI_Datatype h = install(dt);
-    if (h == MPI_DATATYPE_NULL) {
-        free(dt);
-        return MPI_ERR_NO_MEM;
+    if (dt->predefined) {
+        *type = (MPI_Datatype)(dt - mp_dtype_predef);
+        return MPI_SUCCESS;
     }
-    *newtype = h;
+    MPI_Datatype h = install(dt);
+    if (h == MPI_DATATYPE_NULL) return MPI_ERR_NO_MEM;
+    dt->refcount++;
+    *type = h;
     return MPI_SUCCESS;
 }
 
@@ -153,11 +191,34 @@ int mp_dtype_free(MPI_Datatype *type)
 struct mp_dtype *mp_dtype_retain(MPI_Datatype type)
 {
     struct mp_dtype *dt = mp_dtype_get(type);
-    if (dt && !dt->predefined) dt->refcount++;
+    if (dt) mp_dtype_retain_desc(dt);
     return dt;
+}
+
+void mp_dtype_retain_desc(struct mp_dtype *dt)
+{
+    if (!dt->predefined) dt->refcount++;
 }
 
 void mp_dtype_release(struct mp_dtype *dt)
 {
-    if (!dt->predefined && --dt->refcount == 0) free(dt);
+    if (dt->predefined || --dt->refcount > 0) return;
+    for (int i = 0; i < dt->nt; i++) mp_dtype_release(dt->types[i]);
+    if (dt->runs != &dt->one) free(dt->runs);
+    free(dt->ints);
+    free(dt->aints);
+    free(dt->types);
+    free(dt);
+}
+
+/* Installs a descriptor made by a constructor, or frees it when no handle is left. */
+int mp_dtype_install(struct mp_dtype *dt, MPI_Datatype *newtype)
+{
+    MPI_Datatype h = install(dt);
+    if (h == MPI_DATATYPE_NULL) {
+        mp_dtype_release(dt);
+        return MPI_ERR_NO_MEM;
+    }
+    *newtype = h;
+    return MPI_SUCCESS;
 }

@@ -7,6 +7,7 @@
 #endif
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <wchar.h>
 
 #include "core/datatype.h"
@@ -163,8 +164,66 @@ static const kernel_fn kernels[MP_OP_LAST_PREDEF + 1][MP_DTYPE_LAST_PREDEF + 1] 
 };
 // clang-format on
 
+/* User ops: slot i holds handle MP_OP_LAST_PREDEF + 1 + i; a NULL function marks a free slot. */
+struct user_op {
+    MPI_User_function *fn;
+    int commute;
+};
+static struct user_op *user_ops;
+static int n_user_ops;
+
+static struct user_op *user_op(MPI_Op op)
+{
+    int i = op - MP_OP_LAST_PREDEF - 1;
+    return i >= 0 && i < n_user_ops && user_ops[i].fn ? &user_ops[i] : NULL;
+}
+
+int mp_op_create(MPI_User_function *fn, int commute, MPI_Op *op)
+{
+    int i = 0;
+    while (i < n_user_ops && user_ops[i].fn) i++;
+    if (i == n_user_ops) {
+        int n = n_user_ops ? 2 * n_user_ops : 16;
+        struct user_op *t = realloc(user_ops, (size_t)n * sizeof *t);
+        if (!t) return MPI_ERR_NO_MEM;
+        for (int k = n_user_ops; k < n; k++) t[k].fn = NULL;
+        user_ops = t;
+        n_user_ops = n;
+    }
+    user_ops[i].fn = fn;
+    user_ops[i].commute = commute != 0;
+    *op = MP_OP_LAST_PREDEF + 1 + i;
+    return MPI_SUCCESS;
+}
+
+int mp_op_free(MPI_Op *op)
+{
+    struct user_op *u = user_op(*op);
+    if (!u) return MPI_ERR_OP;
+    u->fn = NULL;
+    *op = MPI_OP_NULL;
+    return MPI_SUCCESS;
+}
+
+int mp_op_valid(MPI_Op op)
+{
+    return (op >= 1 && op <= MP_OP_LAST_PREDEF) || user_op(op);
+}
+
+int mp_op_commutative(MPI_Op op)
+{
+    struct user_op *u = user_op(op);
+    return u ? u->commute : 1;
+}
+
+void mp_op_user_apply(MPI_Op op, const void *in, void *inout, int count, MPI_Datatype type)
+{
+    user_op(op)->fn((void *)in, inout, &count, &type);
+}
+
 int mp_op_check(MPI_Op op, MPI_Datatype base)
 {
+    if (user_op(op)) return MPI_SUCCESS;
     if (op < 1 || op > MP_OP_LAST_PREDEF) return MPI_ERR_OP;
     if (base < 1 || base > MP_DTYPE_LAST_PREDEF) return MPI_ERR_TYPE;
     return kernels[op][base] ? MPI_SUCCESS : MPI_ERR_OP;

@@ -7,7 +7,8 @@
 
 struct mp_comm;
 
-enum mp_req_kind { MP_REQ_SEND = 1, MP_REQ_RECV = 2 };
+/* MP_REQ_COLL: a nonblocking collective; `buf` is its schedule (collectives/sched.h). */
+enum mp_req_kind { MP_REQ_SEND = 1, MP_REQ_RECV = 2, MP_REQ_COLL = 3 };
 
 enum mp_req_state {
     MP_RS_IDLE = 0,   /* persistent request not started */

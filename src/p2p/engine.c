@@ -20,8 +20,10 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/error.h"
 #include "p2p/matchq.h"
 #include "p2p/p2p.h"
+#include "p2p/tl_select.h"
 #include "p2p/wire.h"
 
 enum proto_state {
@@ -39,6 +41,7 @@ enum proto_state {
     P_RECV_RMA_FIN,  /* outbox: own part copied, FIN to send */
     P_SEND_RMA_DONE, /* outbox: own part copied, DONE to send */
     P_RMA_WAIT,      /* single copy: waiting for the peer's FIN or DONE */
+    P_SEND_STREAM,   /* DATA handed to a streaming transport, which still reads the buffer */
 };
 
 struct peer {
@@ -59,13 +62,13 @@ struct msg_view {
 };
 
 static struct {
-    struct mp_tl_ops *tl; /* the one transport of this process (until per-peer selection) */
     struct peer *peers;
     struct peer *busy;
     struct mp_matchq **ctx_mq;
     uint32_t ctx_cap;
     struct mp_unexp *early_head, *early_tail; /* packets for contexts not created here yet */
     unsigned rndv_sends;                      /* rendezvous sends of this process not complete yet */
+    struct mp_tl_ops *net; /* tcp or ofi when some peer needs it; shm always runs (messages to self) */
 } eng;
 
 static inline uint64_t req_id(const struct mp_request *r)
@@ -178,6 +181,15 @@ static int out_step(struct peer *p, struct mp_request *r)
         id = r->remote;
         h = (struct mp_wire_hdr){.type = MP_MSG_DATA};
         iov[0] = (struct iovec){&id, sizeof id};
+        if (p->tl->send_stream) {
+            int rc = p->tl->send_stream(p->world, &h, iov, 1, r->buf, r->bytes, r);
+            if (rc == MP_TL_AGAIN) return MP_TL_AGAIN;
+            if (rc == MP_TL_QUEUED) {
+                r->proto = P_SEND_STREAM;
+                return MP_TL_OK;
+            }
+            r->done = r->bytes;
+        }
         while (r->done < r->bytes) {
             size_t chunk = r->bytes - r->done < frag ? r->bytes - r->done : frag;
             iov[1] = (struct iovec){(char *)r->buf + r->done, chunk};
@@ -394,6 +406,16 @@ static void on_matchable(int world_peer, const struct mp_wire_hdr *h, const void
     }
 }
 
+/* `n` more bytes of the message arrived for receive `r` (what exceeds its buffer was dropped). */
+static void data_arrived(struct mp_request *r, size_t n)
+{
+    r->done += n;
+    if (r->done >= r->msg_len) {
+        r->st_bytes = r->msg_len < r->bytes ? r->msg_len : r->bytes;
+        complete(r);
+    }
+}
+
 static void on_data(const void *payload, size_t len)
 {
     struct mp_request *r = req_of(load_u64(payload));
@@ -403,11 +425,43 @@ static void on_data(const void *payload, size_t len)
         size_t room = r->bytes - r->done;
         memcpy((char *)r->buf + r->done, data, n < room ? n : room);
     }
-    r->done += n;
-    if (r->done >= r->msg_len) {
-        r->st_bytes = r->msg_len < r->bytes ? r->msg_len : r->bytes;
-        complete(r);
-    }
+    data_arrived(r, n);
+}
+
+/* Streaming transports read DATA straight into the receive buffer. */
+static int place_data(int world_peer, const void *hdr, const void *prefix, size_t len, void **dest, size_t *room)
+{
+    (void)world_peer;
+    if (((const struct mp_wire_hdr *)hdr)->type != MP_MSG_DATA) return 0;
+    struct mp_request *r = req_of(load_u64(prefix));
+    *dest = (char *)r->buf + r->done;
+    *room = r->done < r->bytes ? r->bytes - r->done : 0;
+    (void)len;
+    return 1;
+}
+
+static void placed_data(int world_peer, const void *hdr, const void *prefix, size_t len)
+{
+    (void)world_peer;
+    (void)hdr;
+    data_arrived(req_of(load_u64(prefix)), len - sizeof(uint64_t));
+}
+
+static void stream_sent(void *ctx)
+{
+    struct mp_request *r = ctx;
+    eng.rndv_sends--;
+    r->st_bytes = r->bytes;
+    complete(r);
+}
+
+/* A transport lost a peer. Under MPI_ERRORS_ARE_FATAL (the default) this ends the job naming the
+ * peer; under MPI_ERRORS_RETURN it is only logged, and operations with that peer do not
+ * complete. */
+static void peer_lost(int world_peer, const char *why)
+{
+    mp_error(NULL, MPI_ERR_OTHER, "MPI progress", "lost contact with rank %d: %s", world_peer, why);
+    mp_log(MP_LOG_WARN, "lost contact with rank %d: %s", world_peer, why);
 }
 
 /* The receiver matched our RTS for single copy: copy our share straight into its buffer now,
@@ -483,7 +537,8 @@ void mp_recv_start(struct mp_request *r)
 
 int mp_progress(void)
 {
-    int events = eng.tl->progress();
+    int events = mp_tl_shm.progress();
+    if (eng.net) events += eng.net->progress();
     if (eng.busy) events += drain_outboxes();
     return events;
 }
@@ -579,40 +634,43 @@ void mp_p2p_comm_detach(struct mp_comm *c)
     c->mq = c->mq_coll = NULL;
 }
 
+int mp_p2p_wait_fd(void)
+{
+    return eng.net && eng.net->wait_fd ? eng.net->wait_fd() : -1;
+}
+
 int mp_p2p_init(const int *host_of)
 {
-    eng.peers = calloc((size_t)mp_g.world_size, sizeof *eng.peers);
+    static const struct mp_tl_upcalls up = {
+        .recv = on_recv, .place = place_data, .placed = placed_data, .sent = stream_sent, .lost = peer_lost};
+    int n = mp_g.world_size;
+    eng.peers = calloc((size_t)n, sizeof *eng.peers);
     if (!eng.peers) return MPI_ERR_NO_MEM;
-    const char *allowed = getenv("MSGPASS_TRANSPORTS");
-    struct mp_tl_ops *tl = &mp_tl_shm;
-#ifdef MSGPASS_HAVE_OFI
-    if (allowed && !strcmp(allowed, "ofi")) tl = &mp_tl_ofi;
-#endif
-    if (allowed && !strstr(allowed, tl->name)) {
-        mp_log(MP_LOG_WARN, "MSGPASS_TRANSPORTS=%s: no transport of this build is allowed (this build has: shm)",
-               allowed);
-        return MPI_ERR_OTHER;
+    struct mp_tl_plan plan;
+    int rc = mp_tl_plan(host_of, n, mp_g.world_rank, &plan);
+    struct mp_tl_peers peers = {mp_g.world_rank, n, plan.shm_host_of, mp_g.jobid, plan.nhosts};
+    if (rc == MPI_SUCCESS) rc = mp_tl_shm.init(&peers, &up);
+    peers.host_of = host_of;
+    if (rc == MPI_SUCCESS && plan.net) {
+        rc = plan.net->init(&peers, &up);
+        eng.net = plan.net;
     }
-    eng.tl = tl;
-    struct mp_tl_peers peers = {mp_g.world_rank, mp_g.world_size, host_of, mp_g.jobid};
-    int rc = tl->init(&peers, on_recv);
-    if (rc != MPI_SUCCESS) return rc;
-    for (int r = 0; r < mp_g.world_size; r++) {
+    struct mp_tl_ops **tl_of = malloc(sizeof *tl_of * (size_t)n);
+    for (int r = 0; rc == MPI_SUCCESS && r < n; r++) {
         eng.peers[r].world = r;
-        if (!tl->reachable(r)) {
-            mp_log(MP_LOG_WARN, "no transport reaches rank %d on another host (this build has: shm)", r);
-            return MPI_ERR_OTHER;
-        }
-        eng.peers[r].tl = tl;
+        eng.peers[r].tl = mp_tl_choose(&plan, host_of, mp_g.world_rank, r);
+        if (tl_of) tl_of[r] = eng.peers[r].tl;
     }
-    MP_INFO("transport %s for all %d peers: eager up to %zu bytes, rendezvous above, fragments of %zu bytes", tl->name,
-            mp_g.world_size, tl->eager_max, tl->frag_max);
-    return MPI_SUCCESS;
+    if (rc == MPI_SUCCESS && tl_of) mp_tl_log_choice(tl_of, n);
+    free(tl_of);
+    mp_tl_plan_free(&plan);
+    return rc;
 }
 
 void mp_p2p_finalize(void)
 {
-    if (eng.tl) eng.tl->finalize();
+    if (eng.net) eng.net->finalize();
+    mp_tl_shm.finalize();
     while (eng.early_head) {
         struct mp_unexp *e = eng.early_head;
         eng.early_head = e->all_next;

@@ -1,10 +1,12 @@
 #include "p2p/idle.h"
 
+#include <poll.h>
 #include <sched.h>
 #include <time.h>
 
 #include "core/log.h"
 #include "core/params.h"
+#include "p2p/p2p.h"
 
 static uint32_t spin_polls;  /* polls before the first yield */
 static uint32_t yield_polls; /* polls (each with a yield) before sleeping */
@@ -33,5 +35,12 @@ void mp_idle_wait(struct mp_idle *b)
     b->sleep_us = b->sleep_us ? b->sleep_us * 2 : 10;
     if (b->sleep_us > sleep_max_us) b->sleep_us = sleep_max_us;
     struct timespec ts = {0, (long)b->sleep_us * 1000};
-    nanosleep(&ts, NULL);
+    /* Over TCP the sleep ends as soon as a socket has work; shm rings are only polled. */
+    int fd = mp_p2p_wait_fd();
+    if (fd >= 0) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        ppoll(&pfd, 1, &ts, NULL);
+    } else {
+        nanosleep(&ts, NULL);
+    }
 }

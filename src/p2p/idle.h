@@ -1,4 +1,5 @@
-/* How a rank waits: spin on progress briefly, then yield the CPU, then sleep in growing steps.
+/* How a rank waits: spin on progress briefly, then yield the CPU, then sleep in growing steps
+ * (in poll() on the transports' descriptor where there is one, so arriving TCP data wakes it).
  * Oversubscribed ranks (more ranks than cpus on the host) skip most of the spinning, so the rank
  * that has work gets the core. Any progress event resets the backoff. */
 #ifndef MP_IDLE_H

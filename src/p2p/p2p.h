@@ -5,7 +5,8 @@
 #include "core/comm.h"
 #include "core/request.h"
 
-enum mp_send_mode { MP_SEND_STD = 0, MP_SEND_SYNC = 1, MP_SEND_READY = 2 };
+/* Buffered sends never reach the engine as such: they are copied and sent in standard mode. */
+enum mp_send_mode { MP_SEND_STD = 0, MP_SEND_SYNC = 1, MP_SEND_READY = 2, MP_SEND_BUFFERED = 3 };
 
 /* Traffic class: user point-to-point or the communicator's hidden collective context. */
 enum mp_class { MP_PT2PT = 0, MP_COLL = 1 };
@@ -60,5 +61,7 @@ void mp_p2p_comm_detach(struct mp_comm *comm);
 
 /* Runs every transport's progress once; returns the number of events handled. */
 int mp_progress(void);
+/* A descriptor that polls readable when a transport has work for progress, or -1 (idle.c). */
+int mp_p2p_wait_fd(void);
 
 #endif

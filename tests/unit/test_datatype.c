@@ -86,6 +86,19 @@ static void test_predefined(void **state)
     expect_predef(MPI_C_FLOAT_COMPLEX, 2 * sizeof(float), "MPI_C_FLOAT_COMPLEX");
     expect_predef(MPI_C_DOUBLE_COMPLEX, 2 * sizeof(double), "MPI_C_DOUBLE_COMPLEX");
     expect_predef(MPI_C_LONG_DOUBLE_COMPLEX, 2 * sizeof(long double), "MPI_C_LONG_DOUBLE_COMPLEX");
+    /* The C++ types reduce through their C twins' kernels. */
+    const MPI_Datatype cxx[][2] = {{MPI_CXX_BOOL, MPI_C_BOOL},
+                                   {MPI_CXX_FLOAT_COMPLEX, MPI_C_FLOAT_COMPLEX},
+                                   {MPI_CXX_DOUBLE_COMPLEX, MPI_C_DOUBLE_COMPLEX},
+                                   {MPI_CXX_LONG_DOUBLE_COMPLEX, MPI_C_LONG_DOUBLE_COMPLEX}};
+    for (size_t k = 0; k < sizeof cxx / sizeof cxx[0]; k++) {
+        const struct mp_dtype *dt = mp_dtype_get(cxx[k][0]), *twin = mp_dtype_get(cxx[k][1]);
+        assert_non_null(dt);
+        assert_int_equal(dt->base, cxx[k][1]);
+        assert_int_equal(dt->size, twin->size);
+        assert_int_equal(dt->extent, twin->extent);
+        assert_true(dt->predefined && dt->committed && dt->dense);
+    }
 }
 
 static void test_invalid_handles(void **state)
@@ -93,7 +106,7 @@ static void test_invalid_handles(void **state)
     (void)state;
     assert_null(mp_dtype_get(MPI_DATATYPE_NULL));
     assert_null(mp_dtype_get(-1));
-    assert_null(mp_dtype_get(MP_DTYPE_LAST_PREDEF + 1));
+    assert_null(mp_dtype_get(MP_DTYPE_LAST_NAMED + 1));
     assert_null(mp_dtype_get(MP_DTYPE_FIRST_USER - 1));
     assert_null(mp_dtype_get(MP_DTYPE_FIRST_USER));
     assert_null(mp_dtype_get(1 << 30));

@@ -134,15 +134,13 @@ static int exchange_addresses(void)
     return rc;
 }
 
-static int ofi_init(const struct mp_tl_peers *peers, mp_tl_recv_fn on_recv)
+static int ofi_init(const struct mp_tl_peers *peers, const struct mp_tl_upcalls *up)
 {
     mp_ofi.rank = peers->rank;
     mp_ofi.size = peers->size;
     mp_ofi.host_of = peers->host_of;
-    mp_ofi.on_recv = on_recv;
-    int single_host = 1;
-    for (int r = 0; r < peers->size; r++) single_host &= peers->host_of[r] == peers->host_of[0];
-    int rc = mp_ofi_choose_provider(single_host);
+    mp_ofi.up = up;
+    int rc = mp_ofi_choose_provider(peers->nhosts <= 1);
     if (rc == MPI_SUCCESS) rc = open_endpoint();
     if (rc == MPI_SUCCESS) rc = mp_ofi_data_init();
     if (rc == MPI_SUCCESS) rc = exchange_addresses();

@@ -67,7 +67,7 @@ struct mp_ofi {
     int rank, size;
     const int *host_of;
     int same_host_only; /* the provider must not be used between hosts (shm) */
-    mp_tl_recv_fn on_recv;
+    const struct mp_tl_upcalls *up;
 
     size_t pkt_max;    /* transport header + engine header + frag_max */
     size_t inject_max; /* packets up to this size go out with fi_inject */

@@ -126,17 +126,20 @@ void mp_ofi_data_finalize(void)
     free(mp_ofi.peers);
 }
 
-/* A transfer that failed cannot be retried (its packet would be lost and the job hang): end the
- * job, naming the peer where it is known (-1 where not). */
-static _Noreturn void fatal(int peer, const char *call, int fi_rc, const char *detail)
+/* A transfer that failed cannot be retried (its packet would be lost and the job hang): the
+ * engine reports the peer lost; where the peer is unknown (-1) the job ends here. */
+static void fatal(int peer, const char *call, int fi_rc, const char *detail)
 {
-    char msg[512];
-    char who[32] = "a peer";
-    if (peer >= 0) snprintf(who, sizeof who, "rank %d", peer);
-    snprintf(msg, sizeof msg, "rank %d: libfabric transport (%s): %s with %s failed: %s%s%s", mp_ofi.rank,
-             mp_ofi.info->fabric_attr->prov_name, call, who, fi_strerror(fi_rc < 0 ? -fi_rc : fi_rc),
-             *detail ? ": " : "", detail);
-    mp_boot_abort(MPI_ERR_OTHER, msg);
+    char msg[400];
+    snprintf(msg, sizeof msg, "libfabric (%s): %s failed: %s%s%s", mp_ofi.info->fabric_attr->prov_name, call,
+             fi_strerror(fi_rc < 0 ? -fi_rc : fi_rc), *detail ? ": " : "", detail);
+    if (peer >= 0) {
+        mp_ofi.up->lost(peer, msg);
+        return;
+    }
+    char full[512];
+    snprintf(full, sizeof full, "rank %d: %s", mp_ofi.rank, msg);
+    mp_boot_abort(MPI_ERR_OTHER, full);
 }
 
 /* Lays the packet out at `out`: transport header, engine header, payload. */
@@ -168,6 +171,7 @@ int mp_ofi_send(int peer, const void *hdr, const struct iovec *iov, int iovcnt)
         }
         if (rc == -FI_EAGAIN) return MP_TL_AGAIN;
         fatal(peer, "fi_inject", (int)rc, "");
+        return MP_TL_AGAIN;
     }
     /* No progress here on AGAIN: it would deliver packets from inside the engine's send. */
     struct mp_ofi_bounce *b = mp_ofi.free_bounce;
@@ -175,7 +179,10 @@ int mp_ofi_send(int peer, const void *hdr, const struct iovec *iov, int iovcnt)
     gather(b->buf, peer, hdr, iov, iovcnt);
     ssize_t rc = fi_send(mp_ofi.ep, b->buf, len, mp_ofi.tx_desc, mp_ofi.addr_of[peer], &b->ctx);
     if (rc == -FI_EAGAIN) return MP_TL_AGAIN;
-    if (rc) fatal(peer, "fi_send", (int)rc, "");
+    if (rc) {
+        fatal(peer, "fi_send", (int)rc, "");
+        return MP_TL_AGAIN;
+    }
     mp_ofi.peers[peer].tx_seq++;
     mp_ofi.free_bounce = b->next;
     b->peer = peer;
@@ -184,7 +191,7 @@ int mp_ofi_send(int peer, const void *hdr, const struct iovec *iov, int iovcnt)
 
 static void deliver(int src, const unsigned char *pkt, size_t len)
 {
-    mp_ofi.on_recv(src, pkt + MP_OFI_HDR, pkt + MP_OFI_HDR + MP_TL_HDR_SIZE, len - MP_OFI_HDR - MP_TL_HDR_SIZE);
+    mp_ofi.up->recv(src, pkt + MP_OFI_HDR, pkt + MP_OFI_HDR + MP_TL_HDR_SIZE, len - MP_OFI_HDR - MP_TL_HDR_SIZE);
 }
 
 static void repost_if_free(struct mp_ofi_rxbuf *rx)

@@ -48,7 +48,7 @@ static struct {
     unsigned char **segs;  /* local index -> mapped segment */
     struct mp_ring_tx *tx; /* world rank -> ring into that peer's segment */
     struct mp_ring_rx *rx; /* local index -> ring from that peer in my segment */
-    mp_tl_recv_fn on_recv;
+    void (*on_recv)(int peer, const void *hdr, const void *payload, size_t len);
     int cma;           /* single copy allowed by configuration and by this rank's probes */
     pid_t *pid_of;     /* local index -> pid */
     uint8_t *cma_with; /* local index -> single copy works both ways with that peer */
@@ -169,10 +169,10 @@ static int shm_put(int peer, uint64_t remote_dst, const void *src, size_t len)
     return mp_cma_put(shm.pid_of[shm.local_of[peer]], remote_dst, src, len);
 }
 
-static int shm_init(const struct mp_tl_peers *peers, mp_tl_recv_fn on_recv)
+static int shm_init(const struct mp_tl_peers *peers, const struct mp_tl_upcalls *up)
 {
     shm.rank = peers->rank;
-    shm.on_recv = on_recv;
+    shm.on_recv = up->recv;
     shm.local_of = malloc(sizeof(int) * (size_t)peers->size);
     shm.world_of = malloc(sizeof(int) * (size_t)peers->size);
     shm.tx = calloc((size_t)peers->size, sizeof *shm.tx);

@@ -1,0 +1,280 @@
+#include "collectives/sched.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "collectives/coll.h"
+#include "p2p/idle.h"
+#include "p2p/p2p.h"
+
+/* Schedules are recycled, step arrays and all, so a warm collective does not call malloc. */
+static struct mp_sched *free_scheds;
+/* Nonblocking schedules in flight, advanced by mp_coll_progress. */
+static struct mp_sched *running;
+
+/* Each collective on a communicator gets the next tag of that communicator, so messages of
+ * several collectives in flight at once (nonblocking ones) never match each other. Context ids
+ * are never reused, so an entry whose ctx differs belongs to a freed communicator. */
+struct comm_seq {
+    uint32_t ctx;
+    uint32_t seq;
+};
+static struct comm_seq *seqs;
+static size_t nseqs;
+
+static int next_tag(struct mp_comm *comm)
+{
+    size_t h = (size_t)comm->handle;
+    if (h >= nseqs) {
+        size_t n = nseqs ? nseqs : 16;
+        while (n <= h) n *= 2;
+        struct comm_seq *t = realloc(seqs, n * sizeof *t);
+        if (!t) return -1;
+        memset(t + nseqs, 0xff, (n - nseqs) * sizeof *t);
+        seqs = t;
+        nseqs = n;
+    }
+    if (seqs[h].ctx != comm->ctx) {
+        seqs[h].ctx = comm->ctx;
+        seqs[h].seq = 0;
+    }
+    return (int)(seqs[h].seq++ & MP_TAG_UB);
+}
+
+struct mp_sched *mp_sched_new(struct mp_comm *comm)
+{
+    int tag = next_tag(comm);
+    if (tag < 0) return NULL;
+    struct mp_sched *s = free_scheds;
+    if (s) {
+        free_scheds = s->next;
+    } else {
+        s = malloc(sizeof *s);
+        if (!s) return NULL;
+        s->steps = s->inline_steps;
+        s->cap = MP_SCHED_INLINE_STEPS;
+        s->reqs = s->inline_reqs;
+        s->reqcap = MP_SCHED_INLINE_STEPS;
+    }
+    s->comm = comm;
+    s->tag = tag;
+    s->error = MPI_SUCCESS;
+    s->nsteps = s->pos = s->nreqs = 0;
+    s->req = NULL;
+    s->next = NULL;
+    s->scratch_used = 0;
+    s->nchunks = 0;
+    return s;
+}
+
+void mp_sched_free(struct mp_sched *s)
+{
+    for (int i = 0; i < s->nchunks; i++) free(s->chunks[i]);
+    s->next = free_scheds;
+    free_scheds = s;
+}
+
+static int grow(void **arr, int *cap, void *inline_arr, size_t elem)
+{
+    int n = *cap * 2;
+    void *t = *arr == inline_arr ? malloc((size_t)n * elem) : realloc(*arr, (size_t)n * elem);
+    if (!t) return -1;
+    if (*arr == inline_arr) memcpy(t, inline_arr, (size_t)*cap * elem);
+    *arr = t;
+    *cap = n;
+    return 0;
+}
+
+static void add(struct mp_sched *s, uint8_t kind, int peer, const void *src, void *dst, size_t n)
+{
+    if (MP_UNLIKELY(s->nsteps == s->cap) && grow((void **)&s->steps, &s->cap, s->inline_steps, sizeof *s->steps) != 0) {
+        s->error = MPI_ERR_NO_MEM;
+        return;
+    }
+    s->steps[s->nsteps++] = (struct mp_step){.kind = kind, .peer = peer, .src = src, .dst = dst, .n = n};
+}
+
+void mp_sched_send(struct mp_sched *s, const void *buf, size_t bytes, int peer)
+{
+    add(s, MP_STEP_SEND, peer, buf, NULL, bytes);
+}
+
+void mp_sched_recv(struct mp_sched *s, void *buf, size_t bytes, int peer)
+{
+    add(s, MP_STEP_RECV, peer, NULL, buf, bytes);
+}
+
+void mp_sched_copy(struct mp_sched *s, const void *src, void *dst, size_t bytes)
+{
+    if (bytes && src != dst) add(s, MP_STEP_COPY, 0, src, dst, bytes);
+}
+
+void mp_sched_reduce(struct mp_sched *s, const void *src, void *dst, size_t count)
+{
+    if (count) add(s, MP_STEP_REDUCE, 0, src, dst, count);
+}
+
+void mp_sched_round(struct mp_sched *s)
+{
+    if (s->nsteps > 0 && s->steps[s->nsteps - 1].kind != MP_STEP_ROUND) add(s, MP_STEP_ROUND, 0, NULL, NULL, 0);
+}
+
+void *mp_sched_scratch(struct mp_sched *s, size_t bytes)
+{
+    bytes = (bytes + 15) & ~(size_t)15;
+    if (bytes <= MP_SCHED_INLINE_SCRATCH - s->scratch_used) {
+        void *p = s->inline_scratch + s->scratch_used;
+        s->scratch_used += bytes;
+        return p;
+    }
+    void *p = s->nchunks < MP_SCHED_MAX_CHUNKS ? malloc(bytes) : NULL;
+    if (!p) {
+        s->error = MPI_ERR_NO_MEM;
+        return NULL;
+    }
+    s->chunks[s->nchunks++] = p;
+    return p;
+}
+
+static void post(struct mp_sched *s, const struct mp_step *st)
+{
+    struct mp_request *r;
+    int rc;
+    if (st->kind == MP_STEP_SEND) {
+        if (mp_send_now(st->src, st->n, st->peer, s->tag, s->comm, MP_COLL)) return;
+        rc = mp_isend(st->src, st->n, st->peer, s->tag, s->comm, MP_COLL, MP_SEND_STD, &r);
+    } else {
+        rc = mp_irecv(st->dst, st->n, st->peer, s->tag, s->comm, MP_COLL, &r);
+    }
+    if (MP_UNLIKELY(rc != MPI_SUCCESS)) {
+        s->error = rc;
+        return;
+    }
+    if (MP_UNLIKELY(s->nreqs == s->reqcap) &&
+        grow((void **)&s->reqs, &s->reqcap, s->inline_reqs, sizeof *s->reqs) != 0) {
+        /* Nowhere to keep it: wait for it here rather than lose track of it. */
+        int e = mp_wait(r, MPI_STATUS_IGNORE);
+        if (e != MPI_SUCCESS) s->error = e;
+        return;
+    }
+    s->reqs[s->nreqs++] = r;
+}
+
+/* Moves the schedule as far as it goes without waiting; returns 1 when it is complete. */
+static int advance(struct mp_sched *s)
+{
+    for (;;) {
+        int k = 0;
+        for (int i = 0; i < s->nreqs; i++) {
+            struct mp_request *r = s->reqs[i];
+            if (r->state != MP_RS_DONE) {
+                s->reqs[k++] = r;
+                continue;
+            }
+            int e = mp_req_finish(r, MPI_STATUS_IGNORE);
+            if (MP_UNLIKELY(e != MPI_SUCCESS) && s->error == MPI_SUCCESS) s->error = e;
+        }
+        s->nreqs = k;
+        if (k > 0) return 0;
+        if (s->pos == s->nsteps) return 1;
+        for (; s->pos < s->nsteps; s->pos++) {
+            const struct mp_step *st = &s->steps[s->pos];
+            if (st->kind == MP_STEP_ROUND) {
+                s->pos++;
+                break;
+            }
+            switch (st->kind) {
+            case MP_STEP_SEND:
+            case MP_STEP_RECV: post(s, st); break;
+            case MP_STEP_COPY: memcpy(st->dst, st->src, st->n); break;
+            default: mp_coll_red_apply(&s->red, st->src, st->dst, st->n); break;
+            }
+        }
+    }
+}
+
+static void release(struct mp_sched *s)
+{
+    if (s->steps != s->inline_steps && s->cap > 1024) {
+        free(s->steps);
+        s->steps = s->inline_steps;
+        s->cap = MP_SCHED_INLINE_STEPS;
+    }
+    mp_sched_free(s);
+}
+
+int mp_sched_run(struct mp_sched *s)
+{
+    if (MP_UNLIKELY(s->error != MPI_SUCCESS)) {
+        int e = s->error;
+        release(s);
+        return e;
+    }
+    struct mp_idle idle;
+    mp_idle_reset(&idle);
+    while (!advance(s)) {
+        int events = mp_progress();
+        if (running) events += mp_coll_progress();
+        if (events)
+            mp_idle_reset(&idle);
+        else
+            mp_idle_wait(&idle);
+    }
+    int e = s->error;
+    release(s);
+    return e;
+}
+
+int mp_sched_start(struct mp_sched *s, struct mp_request **req)
+{
+    if (MP_UNLIKELY(s->error != MPI_SUCCESS)) {
+        int e = s->error;
+        release(s);
+        return e;
+    }
+    struct mp_request *r = mp_req_alloc();
+    if (!r) {
+        release(s);
+        return MPI_ERR_NO_MEM;
+    }
+    r->kind = MP_REQ_COLL;
+    r->state = MP_RS_ACTIVE;
+    r->comm = s->comm;
+    r->peer = MPI_PROC_NULL;
+    r->st_source = MPI_ANY_SOURCE;
+    r->st_tag = MPI_ANY_TAG;
+    s->req = r;
+    *req = r;
+    if (advance(s)) {
+        r->st_error = s->error;
+        r->state = MP_RS_DONE;
+        release(s);
+        return MPI_SUCCESS;
+    }
+    s->next = running;
+    running = s;
+    return MPI_SUCCESS;
+}
+
+int mp_coll_progress(void)
+{
+    int events = 0;
+    struct mp_sched **link = &running;
+    while (*link) {
+        struct mp_sched *s = *link;
+        int pos = s->pos, nreqs = s->nreqs;
+        if (!advance(s)) {
+            events += s->pos != pos || s->nreqs != nreqs;
+            link = &s->next;
+            continue;
+        }
+        events++;
+        *link = s->next;
+        struct mp_request *r = s->req;
+        r->st_error = s->error;
+        r->state = MP_RS_DONE;
+        release(s);
+        if (r->user_freed) mp_req_release(r);
+    }
+    return events;
+}

@@ -1,0 +1,107 @@
+/* Which IPv4 address a rank listens on, and the listening socket. Only that address: a job
+ * confined to loopback is not reachable from the network at all. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "transports/tcp/tcp.h"
+
+static int usable(const struct ifaddrs *ifa)
+{
+    return ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_INET && (ifa->ifa_flags & IFF_UP);
+}
+
+static uint32_t ip_of(const struct ifaddrs *ifa)
+{
+    return ntohl(((const struct sockaddr_in *)(const void *)ifa->ifa_addr)->sin_addr.s_addr);
+}
+
+/* The first address matching one item of `spec` (interface names or CIDR blocks, comma
+ * separated), items tried in order. */
+static const struct ifaddrs *match_spec(const struct ifaddrs *all, const char *spec)
+{
+    char item[128];
+    const char *p = spec;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n && n < sizeof item) {
+            memcpy(item, p, n);
+            item[n] = '\0';
+            uint32_t net, mask;
+            int cidr = mp_tcp_cidr_parse(item, &net, &mask) == 0;
+            if (!cidr && strchr(item, '/')) MP_WARN("MSGPASS_TCP_IF: '%s' is not a valid CIDR block", item);
+            for (const struct ifaddrs *ifa = all; ifa; ifa = ifa->ifa_next) {
+                if (!usable(ifa)) continue;
+                if (cidr ? (ip_of(ifa) & mask) == net : !strcmp(ifa->ifa_name, item)) return ifa;
+            }
+        }
+        p += n;
+        if (*p) p++;
+    }
+    return NULL;
+}
+
+static const struct ifaddrs *first_usable(const struct ifaddrs *all, int loopback)
+{
+    for (const struct ifaddrs *ifa = all; ifa; ifa = ifa->ifa_next)
+        if (usable(ifa) && !!(ifa->ifa_flags & IFF_LOOPBACK) == loopback) return ifa;
+    return NULL;
+}
+
+static int pick_address(int single_host, struct in_addr *out)
+{
+    const char *spec = getenv("MSGPASS_TCP_IF");
+    struct ifaddrs *all;
+    if (getifaddrs(&all) != 0) {
+        mp_log(MP_LOG_WARN, "tcp: cannot list network interfaces: %s", strerror(errno));
+        return MPI_ERR_OTHER;
+    }
+    const struct ifaddrs *ifa;
+    if (spec && *spec) {
+        ifa = match_spec(all, spec);
+        if (!ifa) mp_log(MP_LOG_WARN, "tcp: MSGPASS_TCP_IF=%s matches no IPv4 interface that is up", spec);
+    } else {
+        ifa = first_usable(all, single_host);
+        if (!ifa && !single_host) ifa = first_usable(all, 1);
+        if (!ifa) mp_log(MP_LOG_WARN, "tcp: no IPv4 interface is up");
+    }
+    int rc = MPI_ERR_OTHER;
+    if (ifa) {
+        out->s_addr = htonl(ip_of(ifa));
+        char text[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, out, text, sizeof text);
+        MP_INFO("tcp: listening on %s (%s)%s", ifa->ifa_name, text,
+                spec && *spec ? " from MSGPASS_TCP_IF"
+                : single_host ? ", the job is on one host"
+                              : "");
+        rc = MPI_SUCCESS;
+    }
+    freeifaddrs(all);
+    return rc;
+}
+
+int mp_tcp_listen(int single_host)
+{
+    int rc = pick_address(single_host, &tcp.addr.sin_addr);
+    if (rc != MPI_SUCCESS) return rc;
+    tcp.addr.sin_family = AF_INET;
+    tcp.addr.sin_port = 0;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    socklen_t alen = sizeof tcp.addr;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&tcp.addr, sizeof tcp.addr) != 0 || listen(fd, SOMAXCONN) != 0 ||
+        getsockname(fd, (struct sockaddr *)&tcp.addr, &alen) != 0) {
+        mp_log(MP_LOG_WARN, "tcp: cannot listen on %s: %s", inet_ntoa(tcp.addr.sin_addr), strerror(errno));
+        if (fd >= 0) close(fd);
+        return MPI_ERR_OTHER;
+    }
+    tcp.listener = mp_tcp_conn_new(fd, C_LISTEN, -1, EPOLLIN);
+    return tcp.listener ? MPI_SUCCESS : MPI_ERR_NO_MEM;
+}
