@@ -12,7 +12,10 @@ void mp_gather_binomial(struct mp_sched *s, const struct mp_coll_args *a)
     while (mask < size && !(vrank & mask)) mask <<= 1;
     const int sub = vrank + mask < size ? mask : size - vrank; /* blocks in this subtree */
     if (sub == 1) {
-        if (vrank) mp_sched_send(s, a->sbuf, b, (vrank - mask + root) % size);
+        if (vrank)
+            mp_sched_send(s, a->sbuf, b, (vrank - mask + root) % size);
+        else
+            mp_sched_copy(s, a->sbuf, (char *)a->rbuf + (size_t)root * b, b);
         return;
     }
     char *out = a->rbuf;

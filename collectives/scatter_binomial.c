@@ -12,7 +12,10 @@ void mp_scatter_binomial(struct mp_sched *s, const struct mp_coll_args *a)
     while (mask < size && !(vrank & mask)) mask <<= 1;
     const int sub = vrank + mask < size ? mask : size - vrank;
     if (sub == 1) {
-        if (vrank) mp_sched_recv(s, a->rbuf, b, (vrank - mask + root) % size);
+        if (vrank)
+            mp_sched_recv(s, a->rbuf, b, (vrank - mask + root) % size);
+        else
+            mp_sched_copy(s, (const char *)a->sbuf + (size_t)root * b, a->rbuf, b);
         return;
     }
     const char *in = a->sbuf;

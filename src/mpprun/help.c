@@ -23,6 +23,9 @@ static const struct env_doc env_vars[] = {
     {"MSGPASS_SPIN_POLLS", "20000", "polls a waiting rank spins before yielding (16 when oversubscribed)"},
     {"MSGPASS_YIELD_POLLS", "2000", "polls with sched_yield before sleeping (64 when oversubscribed)"},
     {"MSGPASS_SLEEP_MAX_US", "1000", "longest sleep between polls, microseconds (200 when oversubscribed)"},
+    /* collectives */
+    {"MSGPASS_COLL_RULES", "built-in", "algorithm rules coll:bytes:ranks:algorithm ... (docs/collectives.md)"},
+    {"MSGPASS_COLL_<NAME>", "unset", "force one algorithm, e.g. MSGPASS_COLL_ALLREDUCE=ring"},
 };
 
 void mpprun_print_usage_hint(void)

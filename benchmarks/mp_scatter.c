@@ -1,0 +1,15 @@
+/* mp_scatter: MPI Scatter Latency Test, OSU osu_scatter compatible (options, columns; see coll_bench.h). Any number of
+ * ranks. Usage: mp_scatter [-m [MIN:]MAX] [-i ITERS] [-x WARMUP] [--format text|json|csv] */
+#include "coll_bench.h"
+
+static void run(void *sbuf, void *rbuf, long size, int rank, int np)
+{
+    (void)sbuf, (void)rbuf, (void)size, (void)rank, (void)np;
+    MPI_Scatter(sbuf, (int)size, MPI_CHAR, rbuf, (int)size, MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct coll_bench cb = {"mp_scatter", "MPI Scatter Latency Test", 0, coll_bench_all, run};
+    return coll_bench_main(argc, argv, &cb);
+}
