@@ -285,6 +285,21 @@ MP_DECLARE(int, Ibsend,
            (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
 MP_DECLARE(int, Bsend_init,
            (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Cancel, (MPI_Request * request));
+MP_DECLARE(int, Test_cancelled, (const MPI_Status *status, int *flag));
+MP_DECLARE(int, Status_set_cancelled, (MPI_Status * status, int flag));
+MP_DECLARE(int, Status_set_elements, (MPI_Status * status, MPI_Datatype datatype, int count));
+MP_DECLARE(int, Status_set_elements_x, (MPI_Status * status, MPI_Datatype datatype, MPI_Count count));
+MP_DECLARE(int, Request_get_status, (MPI_Request request, int *flag, MPI_Status *status));
+
+/* Matched probes: a message taken out of matching by Mprobe/Improbe, for Mrecv/Imrecv. */
+typedef struct mp_unexp *MPI_Message;
+#define MPI_MESSAGE_NULL ((MPI_Message)0)
+#define MPI_MESSAGE_NO_PROC ((MPI_Message)1)
+MP_DECLARE(int, Improbe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Message *message, MPI_Status *status));
+MP_DECLARE(int, Mprobe, (int source, int tag, MPI_Comm comm, MPI_Message *message, MPI_Status *status));
+MP_DECLARE(int, Mrecv, (void *buf, int count, MPI_Datatype datatype, MPI_Message *message, MPI_Status *status));
+MP_DECLARE(int, Imrecv, (void *buf, int count, MPI_Datatype datatype, MPI_Message *message, MPI_Request *request));
 
 MP_DECLARE(int, Type_size, (MPI_Datatype datatype, int *size));
 MP_DECLARE(int, Type_contiguous, (int count, MPI_Datatype oldtype, MPI_Datatype *newtype));

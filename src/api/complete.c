@@ -280,3 +280,23 @@ int PMPI_Request_free(MPI_Request *request)
         mp_req_release(r);
     return MPI_SUCCESS;
 }
+
+MP_WEAK_ALIAS(Request_get_status)
+int PMPI_Request_get_status(MPI_Request request, int *flag, MPI_Status *status)
+{
+    MP_CHECK_INIT("MPI_Request_get_status");
+    if (!flag) return mp_error(NULL, MPI_ERR_ARG, "MPI_Request_get_status", "NULL flag pointer (argument flag)");
+    if (!is_active(request)) {
+        *flag = 1;
+        mp_api_empty_status(status);
+        return MPI_SUCCESS;
+    }
+    if (request->state != MP_RS_DONE) mp_progress();
+    *flag = request->state == MP_RS_DONE;
+    if (!*flag) return MPI_SUCCESS;
+    /* reported, not freed: the request stays for a Wait, Test or Request_free */
+    mp_req_status(request, status);
+    if (request->st_error != MPI_SUCCESS)
+        return mp_error(request->comm, request->st_error, "MPI_Request_get_status", "request failed");
+    return MPI_SUCCESS;
+}

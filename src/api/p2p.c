@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "api/complete.h"
 #include "api/p2p_args.h"
+#include "p2p/matchq.h"
 #include "p2p/p2p.h"
 
 static inline int send_common(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm,
@@ -192,4 +193,88 @@ int PMPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
     int rc = probe_args("MPI_Probe", c, source, tag);
     if (rc) return rc;
     return mp_probe(source, tag, c, status);
+}
+
+/* ---- matched probes ---- */
+
+/* A matched probe of MPI_PROC_NULL finds the "no process" message at once. */
+static int mprobe_proc_null(MPI_Message *message, MPI_Status *status)
+{
+    *message = MPI_MESSAGE_NO_PROC;
+    int flag;
+    return mp_iprobe(MPI_PROC_NULL, MPI_ANY_TAG, NULL, &flag, status);
+}
+
+MP_WEAK_ALIAS(Improbe)
+int PMPI_Improbe(int source, int tag, MPI_Comm comm, int *flag, MPI_Message *message, MPI_Status *status)
+{
+    MP_CHECK_INIT("MPI_Improbe");
+    MP_GET_COMM(c, comm, "MPI_Improbe");
+    int rc = probe_args("MPI_Improbe", c, source, tag);
+    if (rc) return rc;
+    if (!flag || !message)
+        return mp_error(c, MPI_ERR_ARG, "MPI_Improbe", "NULL %s pointer (argument %s)", flag ? "message" : "flag",
+                        flag ? "message" : "flag");
+    if (source == MPI_PROC_NULL) {
+        *flag = 1;
+        return mprobe_proc_null(message, status);
+    }
+    struct mp_unexp *e = NULL;
+    rc = mp_improbe(source, tag, c, flag, &e, status);
+    *message = *flag ? e : MPI_MESSAGE_NULL;
+    return rc;
+}
+
+MP_WEAK_ALIAS(Mprobe)
+int PMPI_Mprobe(int source, int tag, MPI_Comm comm, MPI_Message *message, MPI_Status *status)
+{
+    MP_CHECK_INIT("MPI_Mprobe");
+    MP_GET_COMM(c, comm, "MPI_Mprobe");
+    int rc = probe_args("MPI_Mprobe", c, source, tag);
+    if (rc) return rc;
+    if (!message) return mp_error(c, MPI_ERR_ARG, "MPI_Mprobe", "NULL message pointer (argument message)");
+    if (source == MPI_PROC_NULL) return mprobe_proc_null(message, status);
+    return mp_mprobe(source, tag, c, message, status);
+}
+
+/* Starts the receive of *message into (buf, count, type) and sets *message to MPI_MESSAGE_NULL. */
+static int imrecv_common(void *buf, int count, MPI_Datatype type, MPI_Message *message, struct mp_request **req,
+                         const char *call)
+{
+    MP_CHECK_INIT(call);
+    if (!message) return mp_error(NULL, MPI_ERR_ARG, call, "NULL message pointer (argument message)");
+    if (*message == MPI_MESSAGE_NULL)
+        return mp_error(NULL, MPI_ERR_REQUEST, call, "MPI_MESSAGE_NULL (argument message)");
+    struct mp_unexp *msg = *message;
+    struct mp_comm *c = msg == MPI_MESSAGE_NO_PROC ? mp_comm_get(MPI_COMM_WORLD) : msg->comm;
+    size_t bytes;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, MPI_ANY_SOURCE, MPI_ANY_TAG, MP_ARG_RECV, &bytes);
+    if (rc) return rc;
+    if (msg == MPI_MESSAGE_NO_PROC)
+        rc = mp_irecv(buf, bytes, MPI_PROC_NULL, MPI_ANY_TAG, c, MP_PT2PT, req);
+    else
+        rc = mp_imrecv(buf, bytes, msg, req);
+    if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the receive");
+    *message = MPI_MESSAGE_NULL;
+    (*req)->count = count;
+    (*req)->dtype = type;
+    return MPI_SUCCESS;
+}
+
+MP_WEAK_ALIAS(Mrecv)
+int PMPI_Mrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *message, MPI_Status *status)
+{
+    struct mp_request *r;
+    int rc = imrecv_common(buf, count, datatype, message, &r, "MPI_Mrecv");
+    if (rc) return rc;
+    if (r->state != MP_RS_DONE) mp_wait_done(r);
+    return mp_api_finish(r, status, "MPI_Mrecv");
+}
+
+MP_WEAK_ALIAS(Imrecv)
+int PMPI_Imrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *message, MPI_Request *request)
+{
+    MP_CHECK_INIT("MPI_Imrecv");
+    if (!request) return mp_error(NULL, MPI_ERR_ARG, "MPI_Imrecv", "NULL request pointer (argument request)");
+    return imrecv_common(buf, count, datatype, message, request, "MPI_Imrecv");
 }

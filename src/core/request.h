@@ -24,8 +24,8 @@ struct mp_request {
     uint8_t mode;       /* enum mp_send_mode for sends */
     uint8_t cls;        /* enum mp_class */
     uint8_t proto;      /* protocol in flight (engine private) */
-    uint8_t pad;
-    int peer; /* rank in comm, MPI_ANY_SOURCE or MPI_PROC_NULL */
+    uint8_t cancelled;  /* completed by MPI_Cancel */
+    int peer;           /* rank in comm, MPI_ANY_SOURCE or MPI_PROC_NULL */
     int tag;
     int world_peer;
     struct mp_comm *comm;
@@ -58,7 +58,7 @@ static inline void mp_req_status(const struct mp_request *r, MPI_Status *st)
         st->MPI_SOURCE = r->st_source;
         st->MPI_TAG = r->st_tag;
         st->MPI_ERROR = r->st_error;
-        st->mp_cancelled = 0;
+        st->mp_cancelled = r->cancelled;
         st->mp_count = (long long)r->st_bytes;
     }
 }

@@ -42,6 +42,7 @@ enum proto_state {
     P_SEND_RMA_DONE, /* outbox: own part copied, DONE to send */
     P_RMA_WAIT,      /* single copy: waiting for the peer's FIN or DONE */
     P_SEND_STREAM,   /* DATA handed to a streaming transport, which still reads the buffer */
+    P_SEND_CTL,      /* outbox: a carrier of one CANCEL or CANCEL_OK packet (see mp_cancel) */
 };
 
 struct peer {
@@ -240,6 +241,16 @@ static int out_step(struct peer *p, struct mp_request *r)
         if (send_ctl(p, MP_MSG_DONE, &id, sizeof id) != MP_TL_OK) return MP_TL_AGAIN;
         r->proto = P_RMA_WAIT;
         rma_event(r);
+        return MP_TL_OK;
+    case P_SEND_CTL:
+        id = r->remote;
+        if (r->mode == MP_MSG_CANCEL)
+            set_hdr(&h, r, MP_MSG_CANCEL);
+        else
+            h = (struct mp_wire_hdr){.type = r->mode};
+        iov[0] = (struct iovec){&id, sizeof id};
+        if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) return MP_TL_AGAIN;
+        mp_req_release(r);
         return MP_TL_OK;
     default: MP_WARN("internal: request in state %d found in the outbox", r->proto); return MP_TL_OK;
     }
@@ -486,6 +497,100 @@ static void on_rma_cts(int world_peer, const void *payload)
     send_or_queue(p, s);
 }
 
+/* Cancellation. A receive can be withdrawn while it waits in a posted queue, a send while its
+ * first packet waits in the outbox. A synchronous or rendezvous send whose first packet is out
+ * can still be withdrawn while the receiver holds it unmatched: the sender asks (CANCEL, after
+ * the packet on the same ordered channel), and the receiver answers CANCEL_OK only when it
+ * found and dropped the message; otherwise it has matched it and the send completes normally.
+ * A plain eager send is complete once out, so there is nothing left to cancel. */
+
+static void complete_cancelled(struct mp_request *r)
+{
+    r->cancelled = 1;
+    r->st_bytes = 0;
+    complete(r);
+}
+
+/* Queues packet `type` (CANCEL or CANCEL_OK) about sender request `sreq` to `p`; a CANCEL
+ * carries the context and source of `about` in its header. */
+static void send_cancel_packet(struct peer *p, uint8_t type, uint64_t sreq, const struct mp_request *about)
+{
+    struct mp_request *c = mp_req_alloc();
+    if (!c) {
+        MP_WARN("no memory to send a cancellation packet to rank %d; the send completes normally", p->world);
+        return;
+    }
+    c->proto = P_SEND_CTL;
+    c->mode = type;
+    c->remote = sreq;
+    if (about) {
+        c->comm = about->comm;
+        c->cls = about->cls;
+        c->tag = about->tag;
+    }
+    send_or_queue(p, c);
+}
+
+static void on_cancel(int world_peer, const struct mp_wire_hdr *h, uint64_t sreq)
+{
+    struct mp_matchq *mq = mq_of_ctx(h->ctx);
+    if (!mq || h->src < 0 || h->src >= mq->size) return;
+    struct mp_unexp *e = mp_matchq_take_unexp_by_sender(mq, h->src, sreq);
+    if (!e) return;
+    free(e);
+    send_cancel_packet(&eng.peers[world_peer], MP_MSG_CANCEL_OK, sreq, NULL);
+}
+
+static void on_cancel_ok(struct mp_request *s)
+{
+    if (s->proto == P_WAIT_CTS)
+        eng.rndv_sends--;
+    else if (s->proto != P_WAIT_ACK) {
+        MP_WARN("internal: cancellation confirmed for a send in state %d", s->proto);
+        return;
+    }
+    complete_cancelled(s);
+}
+
+/* Takes `r` out of its peer's outbox; 0 when it is not there. */
+static int outbox_remove(struct peer *p, struct mp_request *r)
+{
+    struct mp_request *prev = NULL;
+    for (struct mp_request *q = p->out_head; q; prev = q, q = q->next) {
+        if (q != r) continue;
+        if (prev)
+            prev->next = r->next;
+        else
+            p->out_head = r->next;
+        if (p->out_tail == r) p->out_tail = prev;
+        return 1;
+    }
+    return 0;
+}
+
+void mp_cancel(struct mp_request *r)
+{
+    if (r->state != MP_RS_ACTIVE) return;
+    if (r->kind == MP_REQ_RECV) {
+        if (r->proto != P_RECV_POSTED) return;
+        mp_matchq_remove_posted(r->cls == MP_COLL ? r->comm->mq_coll : r->comm->mq, r);
+        complete_cancelled(r);
+        return;
+    }
+    struct peer *p = &eng.peers[r->world_peer];
+    switch (r->proto) {
+    case P_SEND_EAGER:
+    case P_SEND_RTS:
+        if (!outbox_remove(p, r)) return;
+        eng.rndv_sends -= r->proto == P_SEND_RTS;
+        complete_cancelled(r);
+        return;
+    case P_WAIT_ACK:
+    case P_WAIT_CTS: send_cancel_packet(p, MP_MSG_CANCEL, req_id(r), r); return;
+    default: return;
+    }
+}
+
 static void on_recv(int world_peer, const void *hdr, const void *payload, size_t len)
 {
     const struct mp_wire_hdr *h = hdr;
@@ -508,6 +613,8 @@ static void on_recv(int world_peer, const void *hdr, const void *payload, size_t
     case MP_MSG_RMA_CTS: on_rma_cts(world_peer, payload); break;
     case MP_MSG_FIN:
     case MP_MSG_DONE: rma_event(req_of(load_u64(payload))); break;
+    case MP_MSG_CANCEL: on_cancel(world_peer, h, load_u64(payload)); break;
+    case MP_MSG_CANCEL_OK: on_cancel_ok(req_of(load_u64(payload))); break;
     default: MP_WARN("dropped a packet of unknown type %u from rank %d", h->type, world_peer);
     }
 }
@@ -527,6 +634,13 @@ void mp_recv_start(struct mp_request *r)
         mp_matchq_post(mq, r);
         return;
     }
+    mp_recv_matched(r, e);
+}
+
+void mp_recv_matched(struct mp_request *r, struct mp_unexp *e)
+{
+    r->state = MP_RS_ACTIVE;
+    r->st_error = MPI_SUCCESS;
     r->st_source = e->src;
     r->st_tag = e->tag;
     r->world_peer = e->world_peer;
@@ -545,6 +659,11 @@ int mp_progress(void)
 
 int mp_iprobe(int peer, int tag, struct mp_comm *comm, int *flag, MPI_Status *status)
 {
+    return mp_improbe(peer, tag, comm, flag, NULL, status);
+}
+
+int mp_improbe(int peer, int tag, struct mp_comm *comm, int *flag, struct mp_unexp **msg, MPI_Status *status)
+{
     if (peer == MPI_PROC_NULL) {
         *flag = 1;
         if (status != MPI_STATUS_IGNORE) {
@@ -557,8 +676,12 @@ int mp_iprobe(int peer, int tag, struct mp_comm *comm, int *flag, MPI_Status *st
         return MPI_SUCCESS;
     }
     mp_progress();
-    struct mp_unexp *e = mp_matchq_find_unexp(comm->mq, peer, tag, 0);
+    struct mp_unexp *e = mp_matchq_find_unexp(comm->mq, peer, tag, msg != NULL);
     *flag = e != NULL;
+    if (e && msg) {
+        e->comm = comm;
+        *msg = e;
+    }
     if (e && status != MPI_STATUS_IGNORE) {
         status->MPI_SOURCE = e->src;
         status->MPI_TAG = e->tag;

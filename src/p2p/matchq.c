@@ -141,3 +141,13 @@ struct mp_unexp *mp_matchq_find_unexp(struct mp_matchq *mq, int src, int tag, in
     if (e && take) unexp_unlink(mq, e);
     return e;
 }
+
+struct mp_unexp *mp_matchq_take_unexp_by_sender(struct mp_matchq *mq, int src, uint64_t sreq)
+{
+    for (struct mp_unexp *e = mq->unexp[src].head; e; e = e->src_next)
+        if (e->sreq == sreq) {
+            unexp_unlink(mq, e);
+            return e;
+        }
+    return NULL;
+}

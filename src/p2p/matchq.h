@@ -18,11 +18,12 @@ struct mp_unexp {
     int src;
     int tag;
     int world_peer;
-    uint8_t type;  /* enum mp_msg_type: EAGER, EAGER_SYNC or RTS */
-    size_t len;    /* message length (for RTS: the whole message, not yet here) */
-    uint64_t sreq; /* sender's request id (EAGER_SYNC, RTS) */
-    uint64_t addr; /* sender's buffer (RTS) */
-    void *data;    /* copied payload of eager messages, in the same allocation */
+    uint8_t type;         /* enum mp_msg_type: EAGER, EAGER_SYNC or RTS */
+    size_t len;           /* message length (for RTS: the whole message, not yet here) */
+    uint64_t sreq;        /* sender's request id (EAGER_SYNC, RTS) */
+    uint64_t addr;        /* sender's buffer (RTS) */
+    void *data;           /* copied payload of eager messages, in the same allocation */
+    struct mp_comm *comm; /* set once taken out by a matched probe (MPI_Message) */
 };
 
 struct mp_req_queue {
@@ -56,6 +57,10 @@ void mp_matchq_add_unexp(struct mp_matchq *mq, struct mp_unexp *e);
 /* Finds the earliest unexpected message matching (src, tag) — src may be MPI_ANY_SOURCE, tag
  * MPI_ANY_TAG — and removes it when `take` is set. */
 struct mp_unexp *mp_matchq_find_unexp(struct mp_matchq *mq, int src, int tag, int take);
+
+/* Removes and returns the unexpected message from `src` that sender request `sreq` sent (a
+ * synchronous or rendezvous message), or NULL when it is not (or no longer) waiting there. */
+struct mp_unexp *mp_matchq_take_unexp_by_sender(struct mp_matchq *mq, int src, uint64_t sreq);
 
 static inline int mp_tag_matches(int want, int tag)
 {

@@ -1,6 +1,7 @@
 /* Requests in and out of the engine: creating them, waiting for them, and the blocking calls the
  * collectives use. */
 #include "p2p/idle.h"
+#include "p2p/matchq.h"
 #include "p2p/p2p.h"
 
 static struct mp_request *new_request(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm,
@@ -40,6 +41,15 @@ int mp_irecv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, e
     return MPI_SUCCESS;
 }
 
+int mp_imrecv(void *buf, size_t bytes, struct mp_unexp *msg, struct mp_request **req)
+{
+    struct mp_request *r = new_request(buf, bytes, msg->src, msg->tag, msg->comm, MP_PT2PT, MP_REQ_RECV);
+    if (MP_UNLIKELY(!r)) return MPI_ERR_NO_MEM;
+    mp_recv_matched(r, msg);
+    *req = r;
+    return MPI_SUCCESS;
+}
+
 struct mp_request *mp_prequest_create(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm,
                                       enum mp_send_mode mode, int is_send)
 {
@@ -69,10 +79,12 @@ int mp_req_finish(struct mp_request *r, MPI_Status *status)
 {
     mp_req_status(r, status);
     int err = r->st_error;
-    if (r->persistent)
+    if (r->persistent) {
         r->state = MP_RS_IDLE;
-    else
+        r->cancelled = 0;
+    } else {
         mp_req_release(r);
+    }
     return err;
 }
 
@@ -115,11 +127,16 @@ int mp_sendrecv(const void *sendbuf, size_t sendbytes, int dest, void *recvbuf, 
 
 int mp_probe(int peer, int tag, struct mp_comm *comm, MPI_Status *status)
 {
+    return mp_mprobe(peer, tag, comm, NULL, status);
+}
+
+int mp_mprobe(int peer, int tag, struct mp_comm *comm, struct mp_unexp **msg, MPI_Status *status)
+{
     struct mp_idle idle;
     mp_idle_reset(&idle);
     int flag = 0;
     for (;;) {
-        mp_iprobe(peer, tag, comm, &flag, status);
+        mp_improbe(peer, tag, comm, &flag, msg, status);
         if (flag) return MPI_SUCCESS;
         mp_idle_wait(&idle);
     }

@@ -45,6 +45,12 @@ int mp_req_finish(struct mp_request *r, MPI_Status *status);
 struct mp_request *mp_prequest_create(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm,
                                       enum mp_send_mode mode, int is_send);
 
+/* MPI_Cancel: withdraws active request `r` if it has not been matched yet — a posted receive, a
+ * send still in the outbox, or (by asking the receiver) a rendezvous or synchronous send whose
+ * message waits unmatched there. A cancelled request completes with `cancelled` set; any other
+ * completes normally. */
+void mp_cancel(struct mp_request *r);
+
 /* Blocking convenience calls for the collectives. */
 int mp_send(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls);
 int mp_recv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls, MPI_Status *status);
@@ -54,6 +60,17 @@ int mp_sendrecv(const void *sendbuf, size_t sendbytes, int dest, void *recvbuf, 
 /* Matched-message lookup without receiving (MPI_Iprobe). */
 int mp_iprobe(int peer, int tag, struct mp_comm *comm, int *flag, MPI_Status *status);
 int mp_probe(int peer, int tag, struct mp_comm *comm, MPI_Status *status);
+
+/* Matched probes (MPI_Improbe, MPI_Mprobe): like mp_iprobe / mp_probe, but a message found is
+ * taken out of matching and returned in *msg, for mp_imrecv only. `peer` is a rank of `comm` or
+ * MPI_ANY_SOURCE. */
+struct mp_unexp;
+int mp_improbe(int peer, int tag, struct mp_comm *comm, int *flag, struct mp_unexp **msg, MPI_Status *status);
+int mp_mprobe(int peer, int tag, struct mp_comm *comm, struct mp_unexp **msg, MPI_Status *status);
+/* Starts a receive of message `msg` (from a matched probe, released by this) into `buf`. */
+int mp_imrecv(void *buf, size_t bytes, struct mp_unexp *msg, struct mp_request **req);
+/* Starts receive `r` (fields set as for mp_recv_start) on message `e`, already out of matching. */
+void mp_recv_matched(struct mp_request *r, struct mp_unexp *e);
 
 /* Creates / releases the matching queues of a communicator's two contexts (mq, mq_coll). */
 int mp_p2p_comm_attach(struct mp_comm *comm);

@@ -18,6 +18,8 @@ enum mp_msg_type {
     MP_MSG_RMA_CTS = 7,    /* payload: struct mp_wire_rma_cts — single-copy rendezvous */
     MP_MSG_FIN = 8,        /* payload: sender request id; receiver has read its part */
     MP_MSG_DONE = 9,       /* payload: receiver request id; sender has written its part */
+    MP_MSG_CANCEL = 10,    /* header: ctx and src of the message; payload: sender request id */
+    MP_MSG_CANCEL_OK = 11, /* payload: sender request id; the unmatched message was withdrawn */
 };
 
 struct mp_wire_hdr {

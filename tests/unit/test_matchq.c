@@ -93,12 +93,43 @@ static void test_unexpected_order(void **state)
     mp_matchq_destroy(mq);
 }
 
+/* Cancellation finds a message by its sender's request id, whatever its tag, only from that
+ * source, and leaves the order of the others alone. */
+static void test_take_by_sender(void **state)
+{
+    (void)state;
+    struct mp_matchq *mq = mp_matchq_create(8, 3);
+    struct mp_unexp *a = arrive(mq, 1, 4, 10);
+    struct mp_unexp *b = arrive(mq, 1, 5, 20);
+    struct mp_unexp *c = arrive(mq, 2, 4, 30);
+    struct mp_unexp *d = arrive(mq, 1, 4, 40);
+    b->sreq = 0x1000;
+    c->sreq = 0x2000;
+    d->sreq = 0x3000;
+    assert_null(mp_matchq_take_unexp_by_sender(mq, 1, 0x2000));
+    assert_null(mp_matchq_take_unexp_by_sender(mq, 0, 0x1000));
+    assert_ptr_equal(mp_matchq_take_unexp_by_sender(mq, 1, 0x1000), b);
+    free(b);
+    assert_null(mp_matchq_take_unexp_by_sender(mq, 1, 0x1000));
+    assert_ptr_equal(mp_matchq_take_unexp_by_sender(mq, 1, 0x3000), d);
+    free(d);
+    assert_ptr_equal(mq->unexp[1].tail, a);
+    assert_ptr_equal(mp_matchq_find_unexp(mq, MPI_ANY_SOURCE, MPI_ANY_TAG, 1), a);
+    free(a);
+    assert_ptr_equal(mp_matchq_find_unexp(mq, MPI_ANY_SOURCE, MPI_ANY_TAG, 1), c);
+    free(c);
+    assert_null(mq->all.head);
+    assert_null(mq->all.tail);
+    mp_matchq_destroy(mq);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_earliest_posted_wins),
         cmocka_unit_test(test_specific_before_later_any),
         cmocka_unit_test(test_unexpected_order),
+        cmocka_unit_test(test_take_by_sender),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
