@@ -52,7 +52,7 @@ int PMPI_Get_library_version(char *version, int *resultlen)
     if (!version || !resultlen)
         return mp_error(NULL, MPI_ERR_ARG, "MPI_Get_library_version", "NULL pointer (argument %s)",
                         version ? "resultlen" : "version");
-    snprintf(version, MPI_MAX_LIBRARY_VERSION_STRING, "libmsgpass %s (MPI %d.%d subset; transports: shm)",
+    snprintf(version, MPI_MAX_LIBRARY_VERSION_STRING, "libmsgpass %s (MPI %d.%d subset; transports: shm, tcp)",
              MSGPASS_VERSION_STRING, MPI_VERSION, MPI_SUBVERSION);
     *resultlen = (int)strlen(version);
     return MPI_SUCCESS;

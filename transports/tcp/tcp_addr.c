@@ -76,12 +76,10 @@ static int pick_address(int single_host, struct in_addr *out)
     int rc = MPI_ERR_OTHER;
     if (ifa) {
         out->s_addr = htonl(ip_of(ifa));
-        char text[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, out, text, sizeof text);
-        MP_INFO("tcp: listening on %s (%s)%s", ifa->ifa_name, text,
-                spec && *spec ? " from MSGPASS_TCP_IF"
-                : single_host ? ", the job is on one host"
-                              : "");
+        snprintf(tcp.ifname, sizeof tcp.ifname, "%s%s", ifa->ifa_name,
+                 spec && *spec ? ", from MSGPASS_TCP_IF"
+                 : single_host ? ", the job is on one host"
+                               : "");
         rc = MPI_SUCCESS;
     }
     freeifaddrs(all);
@@ -102,6 +100,7 @@ int mp_tcp_listen(int single_host)
         if (fd >= 0) close(fd);
         return MPI_ERR_OTHER;
     }
+    MP_INFO("tcp: listening on %s:%d (%s)", inet_ntoa(tcp.addr.sin_addr), ntohs(tcp.addr.sin_port), tcp.ifname);
     tcp.listener = mp_tcp_conn_new(fd, C_LISTEN, -1, EPOLLIN);
     return tcp.listener ? MPI_SUCCESS : MPI_ERR_NO_MEM;
 }

@@ -174,6 +174,7 @@ static void become_ready(int peer, struct tcp_conn *c)
         mp_tcp_fail(peer, "out of memory for the connection to rank %d", peer);
         return;
     }
+    tcp.ready[tcp.nready++] = peer;
     MP_DEBUG("tcp: connected with rank %d", peer);
     mp_tcp_conn_events(c, EPOLLIN | (p->tx.count ? EPOLLOUT : 0));
     if (p->tx.count) mp_tcp_flush(peer);

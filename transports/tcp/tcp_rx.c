@@ -87,6 +87,7 @@ int mp_tcp_on_readable(int peer)
     struct tcp_peer *p = &tcp.peers[peer];
     struct tcp_rx *rx = &p->rx;
     int events = 0;
+    int drained = 0; /* the last read came short: the socket is empty, no need to ask again now */
     if (p->resume) {
         p->resume = 0;
         tcp.resume--;
@@ -145,6 +146,7 @@ int mp_tcp_on_readable(int peer)
             }
         }
         /* Read more: first make room after the partial frame. */
+        if (drained) break;
         if (rx->pos == rx->end) {
             rx->pos = rx->end = 0;
         } else if (rx->pos && rx->cap - rx->end < rx->cap / 2) {
@@ -154,6 +156,7 @@ int mp_tcp_on_readable(int peer)
         }
         ssize_t n = read_some(peer, rx->buf + rx->end, rx->cap - rx->end);
         if (n <= 0) break;
+        drained = (size_t)n < rx->cap - rx->end;
         rx->end += (size_t)n;
     }
     return events;
