@@ -6,6 +6,7 @@
 #include "core/mp.h"
 
 struct mp_comm;
+struct mp_dtype;
 
 enum mp_req_kind { MP_REQ_SEND = 1, MP_REQ_RECV = 2 };
 
@@ -29,7 +30,8 @@ struct mp_request {
     int world_peer;
     struct mp_comm *comm;
     void *buf;
-    size_t bytes;                   /* send length / receive capacity */
+    struct mp_dtype *layout;        /* buf's datatype when not contiguous (a reference held), else NULL */
+    size_t bytes;                   /* send length / receive capacity (packed bytes) */
     size_t done;                    /* bytes moved so far (fragmented protocols) */
     size_t msg_len;                 /* receive: length of the matched message (may exceed `bytes`) */
     uint64_t post_seq;              /* order of posting, so the earliest matching receive wins */
