@@ -15,6 +15,8 @@
 #include <sys/uio.h>
 
 #define MP_TL_HDR_SIZE 16
+/* Most iovec entries the engine passes to one send() or send_stream(); transports accept that many. */
+#define MP_TL_IOV_MAX 34
 
 enum { MP_TL_OK = 0, MP_TL_AGAIN = 1, MP_TL_QUEUED = 2 };
 

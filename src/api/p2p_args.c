@@ -18,8 +18,9 @@ int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf,
     if (MP_UNLIKELY(tag < 0) && !(dir == MP_ARG_RECV && tag == MPI_ANY_TAG))
         return mp_error(c, MPI_ERR_TAG, call, "invalid tag %d: tags are 0..%d%s (argument tag)", tag, MP_TAG_UB,
                         dir == MP_ARG_RECV ? " or MPI_ANY_TAG" : "");
-    if (MP_UNLIKELY(!buf && count > 0 && dt->size > 0))
+    /* MPI_BOTTOM (NULL) is a valid buffer for types whose displacements are absolute addresses. */
+    if (MP_UNLIKELY(!buf && count > 0 && dt->size > 0 && dt->true_lb == 0))
         return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d (argument buf)", count);
-    *bytes = mp_dtype_bytes(dt, (size_t)count);
+    *bytes = mp_dtype_packed_size(dt, (size_t)count);
     return MPI_SUCCESS;
 }

@@ -4,11 +4,13 @@
 
 #include "api/api.h"
 #include "core/datatype.h"
+#include "p2p/p2p.h"
 
 enum { MP_ARG_SEND = 0, MP_ARG_RECV = 1 };
 
 /* Validates buffer, count, datatype, peer and tag of a send (dir MP_ARG_SEND) or receive and
- * stores the message size in bytes. Returns MPI_SUCCESS or the reported error class. */
+ * stores the message size in bytes (the packed size: count * the type's size). Returns MPI_SUCCESS or the reported
+ * error class. */
 int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf, int count, MPI_Datatype type, int peer,
                            int tag, int dir, size_t *bytes);
 
@@ -20,10 +22,33 @@ static inline int mp_check_p2p_args(const char *call, struct mp_comm *c, const v
     const struct mp_dtype *dt = mp_dtype_get(type);
     if (MP_LIKELY(dt && dt->committed && count >= 0 && (unsigned)peer < (unsigned)c->size && tag >= 0 &&
                   (buf || count == 0))) {
-        *bytes = mp_dtype_bytes(dt, (size_t)count);
+        *bytes = mp_dtype_packed_size(dt, (size_t)count);
         return MPI_SUCCESS;
     }
     return mp_check_p2p_args_slow(call, c, buf, count, type, peer, tag, dir, bytes);
+}
+
+/* After the checks passed: the datatype when a message of it must be gathered or scattered, NULL
+ * when it is `bytes` contiguous bytes at the buffer. */
+static inline struct mp_dtype *mp_p2p_layout(MPI_Datatype type, size_t bytes)
+{
+    struct mp_dtype *dt = mp_dtype_get(type);
+    return MP_LIKELY(dt->dense) || bytes == 0 ? NULL : dt;
+}
+
+/* Starts a send or receive of `count` elements described by mp_check_p2p_args / mp_p2p_layout. */
+static inline int mp_api_isend(const void *buf, int count, size_t bytes, struct mp_dtype *layout, int peer, int tag,
+                               struct mp_comm *c, enum mp_send_mode mode, struct mp_request **req)
+{
+    if (MP_LIKELY(!layout)) return mp_isend(buf, bytes, peer, tag, c, MP_PT2PT, mode, req);
+    return mp_isend_typed(buf, (size_t)count, layout, peer, tag, c, MP_PT2PT, mode, req);
+}
+
+static inline int mp_api_irecv(void *buf, int count, size_t bytes, struct mp_dtype *layout, int peer, int tag,
+                               struct mp_comm *c, struct mp_request **req)
+{
+    if (MP_LIKELY(!layout)) return mp_irecv(buf, bytes, peer, tag, c, MP_PT2PT, req);
+    return mp_irecv_typed(buf, (size_t)count, layout, peer, tag, c, MP_PT2PT, req);
 }
 
 #define MP_CHECK_REQ_ARG(c, req, call)                                                                                 \

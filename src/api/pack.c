@@ -15,7 +15,9 @@ static int pack_args(const char *call, struct mp_comm *c, const void *userbuf, i
         return mp_error(c, MPI_ERR_ARG, call, "position %d is outside the packed buffer of %d bytes", *position,
                         packsize);
     *bytes = mp_dtype_packed_size(dt, (size_t)count);
-    if (*bytes && !userbuf) return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d", count);
+    /* MPI_BOTTOM (NULL) is a valid buffer for types whose displacements are absolute addresses. */
+    if (*bytes && !userbuf && dt->true_lb == 0)
+        return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d", count);
     if (*bytes && !packbuf) return mp_error(c, MPI_ERR_BUFFER, call, "NULL packed buffer");
     if (*bytes > (size_t)(packsize - *position))
         return mp_error(c, MPI_ERR_TRUNCATE, call, "%zu bytes do not fit the %d bytes left in the packed buffer",
@@ -33,7 +35,7 @@ int PMPI_Pack(const void *inbuf, int incount, MPI_Datatype datatype, void *outbu
     size_t bytes;
     int rc = pack_args("MPI_Pack", c, inbuf, incount, dt, outbuf, outsize, position, &bytes);
     if (rc) return rc;
-    mp_dtype_pack(dt, inbuf, (size_t)incount, 0, (char *)outbuf + *position, bytes);
+    mp_dtype_pack(dt, inbuf, 0, (char *)outbuf + *position, bytes);
     *position += (int)bytes;
     return MPI_SUCCESS;
 }
@@ -48,7 +50,7 @@ int PMPI_Unpack(const void *inbuf, int insize, int *position, void *outbuf, int 
     size_t bytes;
     int rc = pack_args("MPI_Unpack", c, outbuf, outcount, dt, inbuf, insize, position, &bytes);
     if (rc) return rc;
-    mp_dtype_unpack(dt, outbuf, (size_t)outcount, 0, (const char *)inbuf + *position, bytes);
+    mp_dtype_unpack(dt, outbuf, 0, (const char *)inbuf + *position, bytes);
     *position += (int)bytes;
     return MPI_SUCCESS;
 }

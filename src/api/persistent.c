@@ -15,6 +15,8 @@ static int init_common(void *buf, int count, MPI_Datatype type, int peer, int ta
     if (rc) return rc;
     struct mp_request *r = mp_prequest_create(buf, bytes, peer, tag, c, mode, is_send);
     if (!r) return mp_error(c, MPI_ERR_NO_MEM, call, "no memory for a request");
+    struct mp_dtype *layout = mp_p2p_layout(type, bytes);
+    if (layout) mp_req_set_layout(r, layout, (size_t)count);
     r->count = count;
     r->dtype = type;
     *request = r;

@@ -118,16 +118,17 @@ static inline int mp_dtype_is_contig(const struct mp_dtype *dt)
     return dt->dense;
 }
 
-/* Copies bytes [offset, offset + len) of the packed stream of `count` elements at `inbuf` into
- * `out` (pack), or the other way round (unpack). The range must lie within count * size. */
-void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t count, size_t offset, void *out, size_t len);
-void mp_dtype_unpack(const struct mp_dtype *dt, void *outbuf, size_t count, size_t offset, const void *in, size_t len);
+/* Copies bytes [offset, offset + len) of the packed stream of the elements at `inbuf` (element i
+ * at inbuf + i * extent) into `out` (pack), or the other way round (unpack). The caller keeps the
+ * range within the elements it has. */
+void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t offset, void *out, size_t len);
+void mp_dtype_unpack(const struct mp_dtype *dt, void *outbuf, size_t offset, const void *in, size_t len);
 
 /* Describes bytes [offset, offset + len) of the packed stream as at most `max` memory blocks of
  * the buffer; returns how many iov entries it filled and sets *covered to the bytes they hold
  * (less than len when the blocks run out). */
-int mp_dtype_iov(const struct mp_dtype *dt, const void *buf, size_t count, size_t offset, size_t len, struct iovec *iov,
-                 int max, size_t *covered);
+int mp_dtype_iov(const struct mp_dtype *dt, const void *buf, size_t offset, size_t len, struct iovec *iov, int max,
+                 size_t *covered);
 
 /* Predefined elements in `bytes` bytes of the packed stream of the type; returns -1 when the
  * bytes end inside a predefined element. */

@@ -51,9 +51,8 @@ static inline size_t step(struct cursor *c, char **p, size_t max)
     return n;
 }
 
-void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t count, size_t offset, void *out, size_t len)
+void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t offset, void *out, size_t len)
 {
-    (void)count;
     if (len == 0) return;
     if (dt->dense) {
         memcpy(out, (const char *)inbuf + offset, len);
@@ -71,9 +70,8 @@ void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t count, s
     }
 }
 
-void mp_dtype_unpack(const struct mp_dtype *dt, void *outbuf, size_t count, size_t offset, const void *in, size_t len)
+void mp_dtype_unpack(const struct mp_dtype *dt, void *outbuf, size_t offset, const void *in, size_t len)
 {
-    (void)count;
     if (len == 0) return;
     if (dt->dense) {
         memcpy((char *)outbuf + offset, in, len);
@@ -91,10 +89,9 @@ void mp_dtype_unpack(const struct mp_dtype *dt, void *outbuf, size_t count, size
     }
 }
 
-int mp_dtype_iov(const struct mp_dtype *dt, const void *buf, size_t count, size_t offset, size_t len, struct iovec *iov,
-                 int max, size_t *covered)
+int mp_dtype_iov(const struct mp_dtype *dt, const void *buf, size_t offset, size_t len, struct iovec *iov, int max,
+                 size_t *covered)
 {
-    (void)count;
     *covered = 0;
     if (len == 0 || max <= 0) return 0;
     if (dt->dense) {

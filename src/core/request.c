@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/datatype.h"
 #include "core/request.h"
 
 #define REQ_CHUNK 256
@@ -39,6 +40,10 @@ struct mp_request *mp_req_alloc(void)
 
 void mp_req_release(struct mp_request *r)
 {
+    if (r->layout) {
+        mp_dtype_release(r->layout);
+        r->layout = NULL;
+    }
     r->state = MP_RS_IDLE;
     r->next = free_list;
     free_list = r;

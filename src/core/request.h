@@ -6,6 +6,7 @@
 #include "core/mp.h"
 
 struct mp_comm;
+struct mp_dtype;
 
 /* MP_REQ_COLL: a nonblocking collective; `buf` is its schedule (collectives/sched.h). */
 enum mp_req_kind { MP_REQ_SEND = 1, MP_REQ_RECV = 2, MP_REQ_COLL = 3 };
@@ -25,12 +26,14 @@ struct mp_request {
     uint8_t cls;        /* enum mp_class */
     uint8_t proto;      /* protocol in flight (engine private) */
     uint8_t cancelled;  /* completed by MPI_Cancel */
+    uint8_t fragments;  /* send: the receiver asked for fragments (it unpacks), not a stream */
     int peer;           /* rank in comm, MPI_ANY_SOURCE or MPI_PROC_NULL */
     int tag;
     int world_peer;
     struct mp_comm *comm;
     void *buf;
-    size_t bytes;                   /* send length / receive capacity */
+    struct mp_dtype *layout;        /* buf's datatype when not contiguous (a reference held), else NULL */
+    size_t bytes;                   /* send length / receive capacity (packed bytes) */
     size_t done;                    /* bytes moved so far (fragmented protocols) */
     size_t msg_len;                 /* receive: length of the matched message (may exceed `bytes`) */
     uint64_t post_seq;              /* order of posting, so the earliest matching receive wins */

@@ -13,12 +13,19 @@
  *  - otherwise the receiver answers CTS and the sender streams DATA fragments from the user
  *    buffer into the receive buffer.
  *
+ * Non-contiguous datatypes (a request with a layout) move their packed stream through the same
+ * protocols without an extra copy of the message: eager packets and fragments are gathered
+ * straight from the user buffer as iovecs, or packed into one scratch packet when the blocks are
+ * many and small; arriving payloads are unpacked straight into the receive buffer. Single copy
+ * needs contiguous buffers on both sides, so such messages stream fragments instead.
+ *
  * Each peer has an outbox: packets that could not go out at once (transport said AGAIN) wait
  * there in order, and a new message to that peer queues behind them, which keeps MPI's
  * non-overtaking order. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/datatype.h"
 #include "core/log.h"
 #include "core/error.h"
 #include "p2p/matchq.h"
@@ -70,6 +77,8 @@ static struct {
     struct mp_unexp *early_head, *early_tail; /* packets for contexts not created here yet */
     unsigned rndv_sends;                      /* rendezvous sends of this process not complete yet */
     struct mp_tl_ops *net; /* tcp or ofi when some peer needs it; shm always runs (messages to self) */
+    char *scratch;         /* one packet's payload, packed from a non-contiguous buffer */
+    size_t scratch_len;
 } eng;
 
 static inline uint64_t req_id(const struct mp_request *r)
@@ -145,6 +154,70 @@ static int send_ctl(struct peer *p, uint8_t type, const void *body, size_t len)
     return p->tl->send(p->world, &h, &iov, 1);
 }
 
+/* Most iovec entries a packet gathers from a non-contiguous buffer; more blocks than that are
+ * packed into the scratch packet. */
+#define GATHER_IOV (MP_TL_IOV_MAX - 1) /* one entry stays for a prefix */
+
+static char *scratch(size_t len)
+{
+    if (MP_UNLIKELY(len > eng.scratch_len)) {
+        free(eng.scratch);
+        eng.scratch = malloc(len);
+        if (!eng.scratch) {
+            mp_log(MP_LOG_WARN, "out of memory for a %zu-byte packing buffer", len);
+            abort();
+        }
+        eng.scratch_len = len;
+    }
+    return eng.scratch;
+}
+
+/* Describes bytes [off, off + *len) of r's packed stream in iov[pre..]: straight from the user
+ * buffer when few blocks hold them (a fragment may then shrink to what the blocks cover, if that
+ * is at least half), else packed into the scratch packet. Returns the iov entries in use. */
+static int gather(struct mp_request *r, size_t off, size_t *len, int may_shrink, struct iovec *iov, int pre)
+{
+    size_t covered;
+    int k = mp_dtype_iov(r->layout, r->buf, off, *len, iov + pre, GATHER_IOV, &covered);
+    if (covered == *len || (may_shrink && covered >= *len / 2)) {
+        *len = covered;
+        return pre + k;
+    }
+    char *s = scratch(*len);
+    mp_dtype_pack(r->layout, r->buf, off, s, *len);
+    iov[pre] = (struct iovec){s, *len};
+    return pre + 1;
+}
+
+static int send_eager_typed(struct peer *p, struct mp_request *r)
+{
+    struct mp_wire_hdr h;
+    struct iovec iov[GATHER_IOV + 1];
+    uint64_t id = req_id(r);
+    int n = 0;
+    set_hdr(&h, r, r->mode == MP_SEND_SYNC ? MP_MSG_EAGER_SYNC : MP_MSG_EAGER);
+    if (r->mode == MP_SEND_SYNC) iov[n++] = (struct iovec){&id, sizeof id};
+    size_t len = r->bytes;
+    n = gather(r, 0, &len, 0, iov, n);
+    return p->tl->send(p->world, &h, iov, n);
+}
+
+static int stream_typed(struct peer *p, struct mp_request *r)
+{
+    struct iovec iov[GATHER_IOV + 1];
+    uint64_t id = r->remote;
+    const size_t frag = p->tl->frag_max - sizeof id;
+    struct mp_wire_hdr h = {.type = MP_MSG_DATA};
+    iov[0] = (struct iovec){&id, sizeof id};
+    while (r->done < r->bytes) {
+        size_t chunk = r->bytes - r->done < frag ? r->bytes - r->done : frag;
+        int n = gather(r, r->done, &chunk, 1, iov, 1);
+        if (p->tl->send(p->world, &h, iov, n) != MP_TL_OK) return MP_TL_AGAIN;
+        r->done += chunk;
+    }
+    return MP_TL_OK;
+}
+
 /* Sends what request `r` has to send to `p`. Returns MP_TL_OK when r needs nothing more from the
  * outbox (it may have completed and been released), MP_TL_AGAIN to retry later. */
 static int out_step(struct peer *p, struct mp_request *r)
@@ -154,23 +227,29 @@ static int out_step(struct peer *p, struct mp_request *r)
     uint64_t id;
     switch (r->proto) {
     case P_SEND_EAGER:
-        if (r->mode == MP_SEND_SYNC) {
+        if (MP_UNLIKELY(r->layout)) {
+            if (send_eager_typed(p, r) != MP_TL_OK) return MP_TL_AGAIN;
+        } else if (r->mode == MP_SEND_SYNC) {
             id = req_id(r);
             set_hdr(&h, r, MP_MSG_EAGER_SYNC);
             iov[0] = (struct iovec){&id, sizeof id};
             iov[1] = (struct iovec){r->buf, r->bytes};
             if (p->tl->send(p->world, &h, iov, 2) != MP_TL_OK) return MP_TL_AGAIN;
-            r->proto = P_WAIT_ACK;
         } else {
             set_hdr(&h, r, MP_MSG_EAGER);
             iov[0] = (struct iovec){r->buf, r->bytes};
             if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) return MP_TL_AGAIN;
+        }
+        if (r->mode == MP_SEND_SYNC) {
+            r->proto = P_WAIT_ACK;
+        } else {
             r->st_bytes = r->bytes;
             complete(r);
         }
         return MP_TL_OK;
     case P_SEND_RTS: {
-        struct mp_wire_rts rts = {req_id(r), r->bytes, (uint64_t)(uintptr_t)r->buf};
+        /* No address for a non-contiguous buffer: the receiver cannot copy from it directly. */
+        struct mp_wire_rts rts = {req_id(r), r->bytes, r->layout ? 0 : (uint64_t)(uintptr_t)r->buf};
         set_hdr(&h, r, MP_MSG_RTS);
         iov[0] = (struct iovec){&rts, sizeof rts};
         if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) return MP_TL_AGAIN;
@@ -178,24 +257,28 @@ static int out_step(struct peer *p, struct mp_request *r)
         return MP_TL_OK;
     }
     case P_SEND_DATA: {
-        const size_t frag = p->tl->frag_max - sizeof id;
-        id = r->remote;
-        h = (struct mp_wire_hdr){.type = MP_MSG_DATA};
-        iov[0] = (struct iovec){&id, sizeof id};
-        if (p->tl->send_stream) {
-            int rc = p->tl->send_stream(p->world, &h, iov, 1, r->buf, r->bytes, r);
-            if (rc == MP_TL_AGAIN) return MP_TL_AGAIN;
-            if (rc == MP_TL_QUEUED) {
-                r->proto = P_SEND_STREAM;
-                return MP_TL_OK;
+        if (MP_UNLIKELY(r->layout)) {
+            if (stream_typed(p, r) != MP_TL_OK) return MP_TL_AGAIN;
+        } else {
+            const size_t frag = p->tl->frag_max - sizeof id;
+            id = r->remote;
+            h = (struct mp_wire_hdr){.type = MP_MSG_DATA};
+            iov[0] = (struct iovec){&id, sizeof id};
+            if (p->tl->send_stream && !r->fragments) {
+                int rc = p->tl->send_stream(p->world, &h, iov, 1, r->buf, r->bytes, r);
+                if (rc == MP_TL_AGAIN) return MP_TL_AGAIN;
+                if (rc == MP_TL_QUEUED) {
+                    r->proto = P_SEND_STREAM;
+                    return MP_TL_OK;
+                }
+                r->done = r->bytes;
             }
-            r->done = r->bytes;
-        }
-        while (r->done < r->bytes) {
-            size_t chunk = r->bytes - r->done < frag ? r->bytes - r->done : frag;
-            iov[1] = (struct iovec){(char *)r->buf + r->done, chunk};
-            if (p->tl->send(p->world, &h, iov, 2) != MP_TL_OK) return MP_TL_AGAIN;
-            r->done += chunk;
+            while (r->done < r->bytes) {
+                size_t chunk = r->bytes - r->done < frag ? r->bytes - r->done : frag;
+                iov[1] = (struct iovec){(char *)r->buf + r->done, chunk};
+                if (p->tl->send(p->world, &h, iov, 2) != MP_TL_OK) return MP_TL_AGAIN;
+                r->done += chunk;
+            }
         }
         eng.rndv_sends--;
         r->st_bytes = r->bytes;
@@ -203,7 +286,7 @@ static int out_step(struct peer *p, struct mp_request *r)
         return MP_TL_OK;
     }
     case P_RECV_CTS: {
-        struct mp_wire_cts cts = {r->remote, req_id(r)};
+        struct mp_wire_cts cts = {r->remote, req_id(r), r->layout ? MP_CTS_FRAGMENTS : 0};
         if (send_ctl(p, MP_MSG_CTS, &cts, sizeof cts) != MP_TL_OK) return MP_TL_AGAIN;
         r->proto = P_RECV_DATA;
         return MP_TL_OK;
@@ -330,7 +413,9 @@ static void deliver(struct mp_request *r, const struct msg_view *v)
         r->msg_len = v->len;
         r->done = 0;
         if (v->len > r->bytes) r->st_error = MPI_ERR_TRUNCATE;
-        r->proto = p->tl->get && v->len >= p->tl->rma_min && p->tl->rma_ok(r->world_peer) ? P_RECV_RMA_CTS : P_RECV_CTS;
+        r->proto = p->tl->get && v->len >= p->tl->rma_min && v->addr && !r->layout && p->tl->rma_ok(r->world_peer)
+                       ? P_RECV_RMA_CTS
+                       : P_RECV_CTS;
         send_or_queue(p, r);
         return;
     }
@@ -339,7 +424,10 @@ static void deliver(struct mp_request *r, const struct msg_view *v)
         n = r->bytes;
         r->st_error = MPI_ERR_TRUNCATE;
     }
-    if (n) memcpy(r->buf, v->data, n);
+    if (MP_UNLIKELY(r->layout))
+        mp_dtype_unpack(r->layout, r->buf, 0, v->data, n);
+    else if (n)
+        memcpy(r->buf, v->data, n);
     r->msg_len = v->len;
     r->st_bytes = n;
     if (v->type == MP_MSG_EAGER_SYNC) {
@@ -434,7 +522,10 @@ static void on_data(const void *payload, size_t len)
     size_t n = len - sizeof(uint64_t);
     if (r->done < r->bytes) {
         size_t room = r->bytes - r->done;
-        memcpy((char *)r->buf + r->done, data, n < room ? n : room);
+        if (MP_UNLIKELY(r->layout))
+            mp_dtype_unpack(r->layout, r->buf, r->done, data, n < room ? n : room);
+        else
+            memcpy((char *)r->buf + r->done, data, n < room ? n : room);
     }
     data_arrived(r, n);
 }
@@ -445,6 +536,7 @@ static int place_data(int world_peer, const void *hdr, const void *prefix, size_
     (void)world_peer;
     if (((const struct mp_wire_hdr *)hdr)->type != MP_MSG_DATA) return 0;
     struct mp_request *r = req_of(load_u64(prefix));
+    if (r->layout) return 0; /* unpacked fragment by fragment (the sender was told, in the CTS) */
     *dest = (char *)r->buf + r->done;
     *room = r->done < r->bytes ? r->bytes - r->done : 0;
     (void)len;
@@ -605,6 +697,7 @@ static void on_recv(int world_peer, const void *hdr, const void *payload, size_t
         struct mp_request *s = req_of(cts.sreq);
         s->remote = cts.rreq;
         s->done = 0;
+        s->fragments = (cts.flags & MP_CTS_FRAGMENTS) != 0;
         s->proto = P_SEND_DATA;
         send_or_queue(&eng.peers[world_peer], s);
         break;
@@ -801,5 +894,6 @@ void mp_p2p_finalize(void)
     }
     free(eng.ctx_mq);
     free(eng.peers);
+    free(eng.scratch);
     memset(&eng, 0, sizeof eng);
 }

@@ -1,5 +1,6 @@
 /* Requests in and out of the engine: creating them, waiting for them, and the blocking calls the
  * collectives use. */
+#include "core/datatype.h"
 #include "p2p/idle.h"
 #include "p2p/matchq.h"
 #include "p2p/p2p.h"
@@ -46,6 +47,36 @@ int mp_imrecv(void *buf, size_t bytes, struct mp_unexp *msg, struct mp_request *
     struct mp_request *r = new_request(buf, bytes, msg->src, msg->tag, msg->comm, MP_PT2PT, MP_REQ_RECV);
     if (MP_UNLIKELY(!r)) return MPI_ERR_NO_MEM;
     mp_recv_matched(r, msg);
+    *req = r;
+    return MPI_SUCCESS;
+}
+
+void mp_req_set_layout(struct mp_request *r, struct mp_dtype *dt, size_t count)
+{
+    mp_dtype_retain_desc(dt);
+    r->layout = dt;
+    r->bytes = mp_dtype_packed_size(dt, count);
+}
+
+int mp_isend_typed(const void *buf, size_t count, struct mp_dtype *dt, int peer, int tag, struct mp_comm *comm,
+                   enum mp_class cls, enum mp_send_mode mode, struct mp_request **req)
+{
+    struct mp_request *r = new_request((void *)buf, 0, peer, tag, comm, cls, MP_REQ_SEND);
+    if (MP_UNLIKELY(!r)) return MPI_ERR_NO_MEM;
+    r->mode = (uint8_t)mode;
+    mp_req_set_layout(r, dt, count);
+    mp_send_start(r);
+    *req = r;
+    return MPI_SUCCESS;
+}
+
+int mp_irecv_typed(void *buf, size_t count, struct mp_dtype *dt, int peer, int tag, struct mp_comm *comm,
+                   enum mp_class cls, struct mp_request **req)
+{
+    struct mp_request *r = new_request(buf, 0, peer, tag, comm, cls, MP_REQ_RECV);
+    if (MP_UNLIKELY(!r)) return MPI_ERR_NO_MEM;
+    mp_req_set_layout(r, dt, count);
+    mp_recv_start(r);
     *req = r;
     return MPI_SUCCESS;
 }

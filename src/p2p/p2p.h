@@ -23,6 +23,17 @@ int mp_isend(const void *buf, size_t bytes, int peer, int tag, struct mp_comm *c
 int mp_irecv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, enum mp_class cls,
              struct mp_request **req);
 
+/* The same for `count` elements of a non-contiguous datatype at buf: the message is their packed
+ * stream (count * size bytes), gathered from and scattered into the buffer chunk by chunk. */
+int mp_isend_typed(const void *buf, size_t count, struct mp_dtype *dt, int peer, int tag, struct mp_comm *comm,
+                   enum mp_class cls, enum mp_send_mode mode, struct mp_request **req);
+int mp_irecv_typed(void *buf, size_t count, struct mp_dtype *dt, int peer, int tag, struct mp_comm *comm,
+                   enum mp_class cls, struct mp_request **req);
+
+/* Makes a request (not yet started) move `count` elements of `dt` at its buffer: holds a
+ * reference to dt until the request is released. */
+void mp_req_set_layout(struct mp_request *r, struct mp_dtype *dt, size_t count);
+
 /* The blocking-send shortcut: a standard-mode message of eager size to a real rank (not
  * MPI_PROC_NULL) goes out at once, without a request, when nothing waits in that peer's outbox.
  * Returns 1 when sent; 0 means nothing happened and the caller takes the request path. */

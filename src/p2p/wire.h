@@ -48,9 +48,13 @@ struct mp_wire_rma_cts {
     uint64_t len;
 };
 
+/* flags of a CTS */
+#define MP_CTS_FRAGMENTS 1u /* the receiver unpacks a non-contiguous layout: send fragments, not one stream */
+
 struct mp_wire_cts {
     uint64_t sreq;
     uint64_t rreq;
+    uint64_t flags;
 };
 
 #endif

@@ -12,7 +12,7 @@
 #include "core/log.h"
 #include "transports/tcp/tcp.h"
 
-#define TCP_IOV_MAX 32
+#define TCP_IOV_MAX (MP_TL_IOV_MAX + 1) /* the frame header, then the caller's entries */
 
 static inline struct tcp_txe *entry(struct tcp_txq *q, unsigned i)
 {
