@@ -300,6 +300,12 @@ MP_DECLARE(int, Improbe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Mes
 MP_DECLARE(int, Mprobe, (int source, int tag, MPI_Comm comm, MPI_Message *message, MPI_Status *status));
 MP_DECLARE(int, Mrecv, (void *buf, int count, MPI_Datatype datatype, MPI_Message *message, MPI_Status *status));
 MP_DECLARE(int, Imrecv, (void *buf, int count, MPI_Datatype datatype, MPI_Message *message, MPI_Request *request));
+MP_DECLARE(int, Isendrecv,
+           (const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
+            int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Request *request));
+MP_DECLARE(int, Isendrecv_replace,
+           (void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
+            MPI_Request *request));
 
 MP_DECLARE(int, Type_size, (MPI_Datatype datatype, int *size));
 MP_DECLARE(int, Type_contiguous, (int count, MPI_Datatype oldtype, MPI_Datatype *newtype));

@@ -281,3 +281,49 @@ int PMPI_Imrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *messag
     if (!request) return mp_error(NULL, MPI_ERR_ARG, "MPI_Imrecv", "NULL request pointer (argument request)");
     return imrecv_common(buf, count, datatype, message, request, "MPI_Imrecv");
 }
+
+/* ---- nonblocking send-receive (MPI-4.0) ---- */
+
+MP_WEAK_ALIAS(Isendrecv)
+int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
+                   int recvcount, MPI_Datatype recvtype, int source, int recvtag, MPI_Comm comm, MPI_Request *request)
+{
+    MP_CHECK_INIT("MPI_Isendrecv");
+    MP_GET_COMM(c, comm, "MPI_Isendrecv");
+    MP_CHECK_REQ_ARG(c, request, "MPI_Isendrecv");
+    size_t sbytes, rbytes;
+    int rc = mp_check_p2p_args("MPI_Isendrecv", c, sendbuf, sendcount, sendtype, dest, sendtag, MP_ARG_SEND, &sbytes);
+    if (rc) return rc;
+    rc = mp_check_p2p_args("MPI_Isendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rbytes);
+    if (rc) return rc;
+    rc = mp_isendrecv(sendbuf, sbytes, dest, sendtag, recvbuf, rbytes, source, recvtag, NULL, c, request);
+    if (rc) return mp_error(c, rc, "MPI_Isendrecv", "cannot start the exchange");
+    (*request)->count = recvcount;
+    (*request)->dtype = recvtype;
+    return MPI_SUCCESS;
+}
+
+MP_WEAK_ALIAS(Isendrecv_replace)
+int PMPI_Isendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source, int recvtag,
+                           MPI_Comm comm, MPI_Request *request)
+{
+    MP_CHECK_INIT("MPI_Isendrecv_replace");
+    MP_GET_COMM(c, comm, "MPI_Isendrecv_replace");
+    MP_CHECK_REQ_ARG(c, request, "MPI_Isendrecv_replace");
+    size_t bytes;
+    int rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, dest, sendtag, MP_ARG_SEND, &bytes);
+    if (rc) return rc;
+    rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, source, recvtag, MP_ARG_RECV, &bytes);
+    if (rc) return rc;
+    void *tmp = malloc(bytes ? bytes : 1);
+    if (!tmp)
+        return mp_error(c, MPI_ERR_NO_MEM, "MPI_Isendrecv_replace", "no memory for a %zu-byte bounce buffer", bytes);
+    rc = mp_isendrecv(buf, bytes, dest, sendtag, buf, bytes, source, recvtag, tmp, c, request);
+    if (rc) {
+        free(tmp);
+        return mp_error(c, rc, "MPI_Isendrecv_replace", "cannot start the exchange");
+    }
+    (*request)->count = count;
+    (*request)->dtype = datatype;
+    return MPI_SUCCESS;
+}

@@ -41,6 +41,7 @@ struct mp_request {
     uint64_t remote_addr;           /* peer's buffer in single-copy rendezvous */
     uint32_t pending;               /* single-copy rendezvous: events still awaited before completion */
     struct mp_request *next, *prev; /* queue links (posted queue or send queue) */
+    struct mp_request *parent;      /* MPI_Isendrecv: the request this one is half of */
     /* MPI-level description, kept for persistent restarts and Get_count */
     int count;
     MPI_Datatype dtype;

@@ -102,7 +102,7 @@ static inline void complete(struct mp_request *r)
 {
     r->proto = P_NONE;
     r->state = MP_RS_DONE;
-    if (r->user_freed) mp_req_release(r);
+    if (r->user_freed) mp_req_detached_done(r);
 }
 
 static void complete_proc_null(struct mp_request *r)
@@ -603,14 +603,15 @@ static void complete_cancelled(struct mp_request *r)
     complete(r);
 }
 
-/* Queues packet `type` (CANCEL or CANCEL_OK) about sender request `sreq` to `p`; a CANCEL
- * carries the context and source of `about` in its header. */
-static void send_cancel_packet(struct peer *p, uint8_t type, uint64_t sreq, const struct mp_request *about)
+/* A carrier for packet `type` (CANCEL or CANCEL_OK) about sender request `sreq`, for
+ * send_or_queue; a CANCEL carries the context and source of `about` in its header. NULL when out
+ * of memory: the cancellation then fails and the send completes normally. */
+static struct mp_request *cancel_packet(uint8_t type, uint64_t sreq, const struct mp_request *about)
 {
     struct mp_request *c = mp_req_alloc();
     if (!c) {
-        MP_WARN("no memory to send a cancellation packet to rank %d; the send completes normally", p->world);
-        return;
+        MP_WARN("no memory for a cancellation packet; the send completes normally");
+        return NULL;
     }
     c->proto = P_SEND_CTL;
     c->mode = type;
@@ -620,17 +621,23 @@ static void send_cancel_packet(struct peer *p, uint8_t type, uint64_t sreq, cons
         c->cls = about->cls;
         c->tag = about->tag;
     }
-    send_or_queue(p, c);
+    return c;
 }
 
 static void on_cancel(int world_peer, const struct mp_wire_hdr *h, uint64_t sreq)
 {
     struct mp_matchq *mq = mq_of_ctx(h->ctx);
     if (!mq || h->src < 0 || h->src >= mq->size) return;
+    /* the answer is ready before the message is dropped: a dropped message must be answered */
+    struct mp_request *ok = cancel_packet(MP_MSG_CANCEL_OK, sreq, NULL);
+    if (!ok) return;
     struct mp_unexp *e = mp_matchq_take_unexp_by_sender(mq, h->src, sreq);
-    if (!e) return;
+    if (!e) {
+        mp_req_release(ok);
+        return;
+    }
     free(e);
-    send_cancel_packet(&eng.peers[world_peer], MP_MSG_CANCEL_OK, sreq, NULL);
+    send_or_queue(&eng.peers[world_peer], ok);
 }
 
 static void on_cancel_ok(struct mp_request *s)
@@ -678,7 +685,11 @@ void mp_cancel(struct mp_request *r)
         complete_cancelled(r);
         return;
     case P_WAIT_ACK:
-    case P_WAIT_CTS: send_cancel_packet(p, MP_MSG_CANCEL, req_id(r), r); return;
+    case P_WAIT_CTS: {
+        struct mp_request *c = cancel_packet(MP_MSG_CANCEL, req_id(r), r);
+        if (c) send_or_queue(p, c);
+        return;
+    }
     default: return;
     }
 }

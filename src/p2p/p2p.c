@@ -1,5 +1,8 @@
 /* Requests in and out of the engine: creating them, waiting for them, and the blocking calls the
  * collectives use. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/datatype.h"
 #include "p2p/idle.h"
 #include "p2p/matchq.h"
@@ -79,6 +82,58 @@ int mp_irecv_typed(void *buf, size_t count, struct mp_dtype *dt, int peer, int t
     mp_recv_start(r);
     *req = r;
     return MPI_SUCCESS;
+}
+
+int mp_isendrecv(const void *sbuf, size_t sbytes, int dest, int stag, void *rbuf, size_t rbytes, int source, int rtag,
+                 void *bounce, struct mp_comm *comm, struct mp_request **req)
+{
+    void *into = bounce ? bounce : rbuf;
+    struct mp_request *p = new_request(rbuf, rbytes, source, rtag, comm, MP_PT2PT, MP_REQ_RECV);
+    struct mp_request *rr = new_request(into, rbytes, source, rtag, comm, MP_PT2PT, MP_REQ_RECV);
+    struct mp_request *sr = new_request((void *)sbuf, sbytes, dest, stag, comm, MP_PT2PT, MP_REQ_SEND);
+    if (MP_UNLIKELY(!p || !rr || !sr)) {
+        if (p) mp_req_release(p);
+        if (rr) mp_req_release(rr);
+        if (sr) mp_req_release(sr);
+        return MPI_ERR_NO_MEM;
+    }
+    /* the parent never enters the engine: its engine fields count the halves and keep the bounce
+     * buffer */
+    p->state = MP_RS_ACTIVE;
+    p->pending = 2;
+    p->remote_addr = (uint64_t)(uintptr_t)bounce;
+    rr->parent = sr->parent = p;
+    rr->user_freed = sr->user_freed = 1;
+    *req = p;
+    mp_recv_start(rr);
+    mp_send_start(sr);
+    return MPI_SUCCESS;
+}
+
+void mp_req_detached_done(struct mp_request *r)
+{
+    struct mp_request *p = r->parent;
+    if (p) {
+        if (r->kind == MP_REQ_RECV) {
+            p->st_source = r->st_source;
+            p->st_tag = r->st_tag;
+            p->st_bytes = r->st_bytes;
+            p->msg_len = r->msg_len;
+            if (r->st_error != MPI_SUCCESS) p->st_error = r->st_error;
+        } else if (r->st_error != MPI_SUCCESS && p->st_error == MPI_SUCCESS) {
+            p->st_error = r->st_error;
+        }
+        if (--p->pending == 0) {
+            void *bounce = (void *)(uintptr_t)p->remote_addr;
+            if (bounce) {
+                if (p->st_bytes) memcpy(p->buf, bounce, p->st_bytes);
+                free(bounce);
+            }
+            p->state = MP_RS_DONE;
+            if (p->user_freed) mp_req_detached_done(p);
+        }
+    }
+    mp_req_release(r);
 }
 
 struct mp_request *mp_prequest_create(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm,

@@ -52,6 +52,16 @@ int mp_wait(struct mp_request *req, MPI_Status *status);
 void mp_wait_done(struct mp_request *r);
 int mp_req_finish(struct mp_request *r, MPI_Status *status);
 
+/* MPI_Isendrecv(_replace): one request that completes when both its halves have, with the
+ * receive's status. With `bounce`, a malloc'd buffer of `rbytes`, the receive lands there and is
+ * copied to `rbuf` (which may be `sbuf`) on completion; the request then frees it. */
+int mp_isendrecv(const void *sbuf, size_t sbytes, int dest, int stag, void *rbuf, size_t rbytes, int source, int rtag,
+                 void *bounce, struct mp_comm *comm, struct mp_request **req);
+
+/* Request `r`, which nobody will wait for (MPI_Request_free'd, or half of an MPI_Isendrecv),
+ * has completed: reports to its parent, if any, and releases it. */
+void mp_req_detached_done(struct mp_request *r);
+
 /* An inactive persistent point-to-point request (MPI_Send_init and friends). */
 struct mp_request *mp_prequest_create(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm,
                                       enum mp_send_mode mode, int is_send);
