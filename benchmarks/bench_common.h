@@ -192,6 +192,8 @@ static int bench_setting_wanted(const char *e)
                                            "MSGPASS_LOCAL_RANK=",
                                            "MSGPASS_LOCAL_SIZE=",
                                            "MSGPASS_CPUS=",
+                                           "MSGPASS_JOB_SECRET=",
+                                           "MSGPASS_HOSTNAME=",
                                            "OMPI_MCA_orte_",
                                            "OMPI_MCA_ess",
                                            "OMPI_MCA_pmix",

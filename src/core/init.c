@@ -88,7 +88,10 @@ int mp_init(int required, int *provided)
     mp_g.world_rank = boot.rank;
     mp_g.world_size = boot.size;
     snprintf(mp_g.jobid, sizeof mp_g.jobid, "%s", boot.jobid);
-    if (gethostname(mp_g.hostname, sizeof mp_g.hostname) != 0)
+    const char *node = getenv("MSGPASS_HOSTNAME"); /* mpprun --simulate-nodes: a pretend node */
+    if (node && *node)
+        snprintf(mp_g.hostname, sizeof mp_g.hostname, "%s", node);
+    else if (gethostname(mp_g.hostname, sizeof mp_g.hostname) != 0)
         snprintf(mp_g.hostname, sizeof mp_g.hostname, "localhost");
     mp_g.hostname[sizeof mp_g.hostname - 1] = '\0';
 

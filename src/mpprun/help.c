@@ -11,6 +11,12 @@ struct env_doc {
 };
 
 static const struct env_doc env_vars[] = {
+    {"MSGPASS_JOB_SECRET", "set by mpprun",
+     "32 hex digits, new for every job; proves membership on every network connection of the job"},
+    {"MSGPASS_HOSTNAME", "set by --simulate-nodes", "the node name a rank reports and groups ranks by"},
+    {"MSGPASS_TCP_IF", "all but loopback",
+     "interface names or CIDR blocks (comma-separated) mpprun listens on for its proxies"},
+    {"MSGPASS_PROXY_TIMEOUT", "30", "seconds mpprun waits for every remote host's proxy to connect back"},
     {"MSGPASS_LOG", "warn", "none|warn|info|debug: how much the library says on stderr"},
     {"MSGPASS_DEBUG", "unset", "anything but 0: same as MSGPASS_LOG=debug"},
     {"MSGPASS_TRANSPORTS", "shm,tcp",
@@ -42,15 +48,19 @@ void mpprun_print_help(void)
 {
     fputs("usage: mpprun -n N [options] PROGRAM [ARGS...]\n"
           "\n"
-          "Runs N copies (ranks) of PROGRAM as one MPI job on this host.\n"
+          "Runs N copies (ranks) of PROGRAM as one MPI job, on this host or across hosts.\n"
           "\n"
           "options:\n"
           "  -n, --np N             number of ranks\n"
-          "  --hosts H[:S],...      hosts and slots per host (default: this host, slots = cores);\n"
-          "                         only this host is supported for now\n"
+          "  --hosts H[:S],...      hosts and slots per host (default: this host, slots = cores;\n"
+          "                         another host without S: 1 slot). Ranks fill host by host up to\n"
+          "                         the slots, then round again\n"
           "  --hostfile FILE        one \"host [slots=S]\" per line, # comments\n"
           "  --launch-agent CMD     how to start on another host, called as `CMD HOST COMMAND...`\n"
-          "                         (default: ssh)\n"
+          "                         (default: ssh); it starts `mpprun --proxy ...` there, which\n"
+          "                         must be at the same path, and must pass stdin on\n"
+          "  --simulate-nodes K     pretend this host is K nodes (ranks in blocks); each rank gets\n"
+          "                         MSGPASS_HOSTNAME=<host>-node<k>\n"
           "  --bind-to core|none    CPU binding (default: core when ranks <= cores, else none)\n"
           "  --tag-output           prefix every output line with [rank]\n"
           "  --timeout SECONDS      end the job after SECONDS (exit code 124); first report what\n"
@@ -63,8 +73,9 @@ void mpprun_print_help(void)
           "(MPI_Abort's code; 128+signal for a signal; 1 for a rank that exited without calling\n"
           "MPI_Finalize), named in one line on stderr. 124: --timeout expired. 2: bad arguments.\n"
           "127: PROGRAM not found or not executable. 128+signal: mpprun got SIGINT/SIGTERM/SIGHUP.\n"
+          "1: a host could not be started or was lost (named in the report line).\n"
           "\n"
-          "environment variables read by the ranks (default in brackets):\n",
+          "environment variables read by mpprun and the ranks (default in brackets):\n",
           stdout);
     for (size_t i = 0; i < sizeof env_vars / sizeof env_vars[0]; i++)
         printf("  %-24s [%s] %s\n", env_vars[i].name, env_vars[i].def, env_vars[i].what);

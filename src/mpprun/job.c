@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,11 +20,21 @@ double mpprun_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+const char *mpprun_rank_where(const struct mpprun_rank *r, char *buf, size_t len)
+{
+    if (r->pid > 0)
+        snprintf(buf, len, "pid %ld on %s", (long)r->pid, r->where);
+    else
+        snprintf(buf, len, "on %s", r->where);
+    return buf;
+}
+
 void mpprun_kill_all(struct mpprun_job *job, int sig)
 {
+    mpprun_remote_signal(job, sig);
     for (int i = 0; i < job->n; i++) {
         struct mpprun_rank *r = &job->ranks[i];
-        if (!r->alive) continue;
+        if (!r->alive || r->pid <= 0 || job->hosts[r->host].state != HOST_LOCAL) continue;
         /* Each rank leads its own process group: reach its children too. */
         if (kill(-r->pid, sig) < 0) kill(r->pid, sig);
     }
@@ -35,6 +46,7 @@ void mpprun_end_job(struct mpprun_job *job, int sig, double grace)
     job->ending = 1;
     mpprun_kill_all(job, sig);
     job->kill_at = mpprun_now() + grace;
+    job->abandon_at = job->kill_at + MPPRUN_PROXY_GRACE;
 }
 
 void mpprun_fail(struct mpprun_job *job, int code, const char *fmt, ...)
@@ -60,17 +72,19 @@ static int by_pid(const void *a, const void *b)
 
 int mpprun_index_pids(struct mpprun_job *job)
 {
-    job->by_pid = malloc((size_t)job->n * sizeof *job->by_pid);
+    job->by_pid = malloc(((size_t)job->n + 1) * sizeof *job->by_pid);
     if (!job->by_pid) return -1;
-    for (int i = 0; i < job->n; i++) job->by_pid[i] = i;
+    job->npids = 0;
+    for (int i = 0; i < job->n; i++)
+        if (job->ranks[i].pid > 0) job->by_pid[job->npids++] = i;
     sort_job = job;
-    qsort(job->by_pid, (size_t)job->n, sizeof *job->by_pid, by_pid);
+    qsort(job->by_pid, (size_t)job->npids, sizeof *job->by_pid, by_pid);
     return 0;
 }
 
 static struct mpprun_rank *find_rank(struct mpprun_job *job, pid_t pid)
 {
-    int lo = 0, hi = job->n - 1;
+    int lo = 0, hi = job->npids - 1;
     while (lo <= hi) {
         int mid = lo + (hi - lo) / 2;
         struct mpprun_rank *r = &job->ranks[job->by_pid[mid]];
@@ -88,39 +102,70 @@ static void judge(struct mpprun_job *job, struct mpprun_rank *r, int status)
     /* Whatever the rank wrote before it ended (FINI, ABORT) counts first. */
     mpprun_boot_read(job, r);
     if (job->failed || job->ending) return; /* ranks ended by mpprun are not failures */
+    char where[320];
+    mpprun_rank_where(r, where, sizeof where);
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
-        mpprun_fail(job, 128 + sig, "mpprun: rank %d (pid %ld) killed by signal %d (%s)", r->rank, (long)r->pid, sig,
+        mpprun_fail(job, 128 + sig, "mpprun: rank %d (%s) killed by signal %d (%s)", r->rank, where, sig,
                     strsignal(sig));
     } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-        mpprun_fail(job, WEXITSTATUS(status), "mpprun: rank %d (pid %ld) exited with code %d", r->rank, (long)r->pid,
+        mpprun_fail(job, WEXITSTATUS(status), "mpprun: rank %d (%s) exited with code %d", r->rank, where,
                     WEXITSTATUS(status));
     } else if (r->did_put && !r->did_fini) {
-        mpprun_fail(job, 1, "mpprun: rank %d (pid %ld) exited without calling MPI_Finalize", r->rank, (long)r->pid);
+        mpprun_fail(job, 1, "mpprun: rank %d (%s) exited without calling MPI_Finalize", r->rank, where);
     }
+}
+
+void mpprun_rank_ended(struct mpprun_job *job, struct mpprun_rank *r, int status)
+{
+    judge(job, r, status);
+    r->alive = 0;
+    job->nalive--;
+    job->hosts[r->host].nalive--;
+    if (r->in_fence) job->fence_count--;
+    r->in_fence = 0;
+    mpprun_boot_close(r);
+}
+
+pid_t mpprun_next_exit(int *status)
+{
+    for (;;) {
+        pid_t pid = waitpid(-1, status, WNOHANG);
+        if (pid < 0 && errno == EINTR) continue;
+        if (pid <= 0) return 0;
+        if (!WIFSTOPPED(*status) && !WIFCONTINUED(*status)) return pid;
+    }
+}
+
+int mpprun_signals(sigset_t *orig)
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGHUP);
+    sigprocmask(SIG_BLOCK, &mask, orig);
+    struct sigaction ign = {.sa_handler = SIG_IGN};
+    sigaction(SIGPIPE, &ign, NULL);
+    return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 void mpprun_reap(struct mpprun_job *job)
 {
-    for (;;) {
-        int status;
-        pid_t pid = waitpid(-1, &status, WNOHANG);
-        if (pid < 0 && errno == EINTR) continue;
-        if (pid <= 0) return;
+    int status;
+    pid_t pid;
+    while ((pid = mpprun_next_exit(&status)) > 0) {
         struct mpprun_rank *r = find_rank(job, pid);
-        if (!r) continue;
-        if (WIFSTOPPED(status) || WIFCONTINUED(status)) continue;
-        judge(job, r, status);
-        r->alive = 0;
-        job->nalive--;
-        if (r->in_fence) job->fence_count--;
-        r->in_fence = 0;
-        mpprun_boot_close(r);
+        if (r)
+            mpprun_rank_ended(job, r, status);
+        else
+            mpprun_remote_reaped(job, pid, status);
     }
 }
 
 /* One line per rank: what mpprun knows (bootstrap state) and what the kernel says. */
-static void report_rank(const struct mpprun_rank *r)
+static void report_rank(const struct mpprun_job *job, const struct mpprun_rank *r)
 {
     if (!r->alive) {
         fprintf(stderr, "mpprun:   rank %d: already ended\n", r->rank);
@@ -130,6 +175,11 @@ static void report_rank(const struct mpprun_rank *r)
                        : r->did_fini ? "finished MPI_Finalize, not exited"
                        : r->did_put  ? "running after MPI_Init"
                                      : "running (not in MPI_Init yet, or not an MPI program)";
+    if (job->hosts[r->host].state != HOST_LOCAL) { /* its /proc is on the other host */
+        char where[320];
+        fprintf(stderr, "mpprun:   rank %d (%s): %s\n", r->rank, mpprun_rank_where(r, where, sizeof where), what);
+        return;
+    }
     char path[64], state = '?', wchan[64] = "";
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)r->pid);
     FILE *f = fopen(path, "r");
@@ -156,7 +206,7 @@ void mpprun_timeout(struct mpprun_job *job)
 {
     if (job->failed || job->ending) return;
     fprintf(stderr, "mpprun: --timeout %g s expired; what each rank is doing:\n", job->timeout);
-    for (int i = 0; i < job->n; i++) report_rank(&job->ranks[i]);
+    for (int i = 0; i < job->n; i++) report_rank(job, &job->ranks[i]);
     mpprun_fail(job, MPPRUN_EXIT_TIMEOUT, "mpprun: job timed out after %g s", job->timeout);
 }
 

@@ -84,6 +84,7 @@ void mpprun_boot_close(struct mpprun_rank *r)
 {
     if (r->boot_fd >= 0) close(r->boot_fd);
     r->boot_fd = -1;
+    r->boot_open = 0;
     r->boot_len = 0;
 }
 
@@ -93,13 +94,18 @@ static void protocol_error(struct mpprun_job *job, struct mpprun_rank *r, const 
     if (r->in_fence) job->fence_count--;
     r->in_fence = 0;
     mpprun_boot_close(r);
-    mpprun_fail(job, 1, "mpprun: rank %d (pid %ld) broke the bootstrap protocol (%s); connection dropped", r->rank,
-                (long)r->pid, why);
+    char where[320];
+    mpprun_fail(job, 1, "mpprun: rank %d (%s) broke the bootstrap protocol (%s); connection dropped", r->rank,
+                mpprun_rank_where(r, where, sizeof where), why);
 }
 
 /* Sends a reply without blocking: a rank that does not read its replies is broken. */
 static void reply(struct mpprun_job *job, struct mpprun_rank *r, const char *text, size_t len)
 {
+    if (r->boot_open) {
+        mpprun_remote_reply(job, r, text, len);
+        return;
+    }
     if (r->boot_fd < 0) return;
     ssize_t n;
     do n = send(r->boot_fd, text, len, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -190,13 +196,51 @@ static void serve_line(struct mpprun_job *job, struct mpprun_rank *r, char *line
         for (; msg[i] && i < sizeof clean - 1; i++) clean[i] = isprint((unsigned char)msg[i]) ? msg[i] : '?';
         clean[i] = '\0';
         int ecode = (int)(code & 255);
-        mpprun_fail(job, ecode ? ecode : 1, "mpprun: rank %d (pid %ld) aborted the job with code %ld%s%s", r->rank,
-                    (long)r->pid, code, *clean ? ": " : "", clean);
+        char where[320];
+        mpprun_fail(job, ecode ? ecode : 1, "mpprun: rank %d (%s) aborted the job with code %ld%s%s", r->rank,
+                    mpprun_rank_where(r, where, sizeof where), code, *clean ? ": " : "", clean);
     } else if (!strcmp(line, "FINI")) {
         r->did_fini = 1;
     } else {
         protocol_error(job, r, "unknown request");
     }
+}
+
+/* Serves every complete line in r->boot_buf and keeps the rest. Returns 0, or -1 when the
+ * connection was dropped. */
+static int serve_lines(struct mpprun_job *job, struct mpprun_rank *r)
+{
+    size_t start = 0;
+    for (;;) {
+        char *nl = memchr(r->boot_buf + start, '\n', r->boot_len - start);
+        if (!nl) break;
+        *nl = '\0';
+        char *line = r->boot_buf + start;
+        start = (size_t)(nl - r->boot_buf) + 1;
+        if (strlen(line) != (size_t)(nl - line)) {
+            protocol_error(job, r, "NUL byte in a line");
+            return -1;
+        }
+        serve_line(job, r, line);
+        if (r->boot_fd < 0 && !r->boot_open) return -1;
+    }
+    memmove(r->boot_buf, r->boot_buf + start, r->boot_len - start);
+    r->boot_len -= start;
+    if (r->boot_len == sizeof r->boot_buf) {
+        protocol_error(job, r, "line longer than 1200 bytes");
+        return -1;
+    }
+    return 0;
+}
+
+void mpprun_boot_eof(struct mpprun_job *job, struct mpprun_rank *r, const char *why)
+{
+    if (why)
+        protocol_error(job, r, why);
+    else if (r->boot_len) /* the rank closed or died mid-line; its exit status says which */
+        protocol_error(job, r, "incomplete last line");
+    else
+        mpprun_boot_close(r);
 }
 
 void mpprun_boot_read(struct mpprun_job *job, struct mpprun_rank *r)
@@ -205,33 +249,24 @@ void mpprun_boot_read(struct mpprun_job *job, struct mpprun_rank *r)
         ssize_t n = read(r->boot_fd, r->boot_buf + r->boot_len, sizeof r->boot_buf - r->boot_len);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN) return;
-        if (n <= 0) { /* EOF or reset: the rank closed or died; its exit status says which */
-            if (r->boot_len)
-                protocol_error(job, r, "incomplete last line");
-            else
-                mpprun_boot_close(r);
+        if (n <= 0) {
+            mpprun_boot_eof(job, r, NULL);
             return;
         }
         r->boot_len += (size_t)n;
-        size_t start = 0;
-        for (;;) {
-            char *nl = memchr(r->boot_buf + start, '\n', r->boot_len - start);
-            if (!nl) break;
-            *nl = '\0';
-            char *line = r->boot_buf + start;
-            start = (size_t)(nl - r->boot_buf) + 1;
-            if (strlen(line) != (size_t)(nl - line)) {
-                protocol_error(job, r, "NUL byte in a line");
-                return;
-            }
-            serve_line(job, r, line);
-            if (r->boot_fd < 0) return;
-        }
-        memmove(r->boot_buf, r->boot_buf + start, r->boot_len - start);
-        r->boot_len -= start;
-        if (r->boot_len == sizeof r->boot_buf) {
-            protocol_error(job, r, "line longer than 1200 bytes");
-            return;
-        }
+        if (serve_lines(job, r) < 0) return;
+    }
+}
+
+void mpprun_boot_feed(struct mpprun_job *job, struct mpprun_rank *r, const unsigned char *data, size_t len)
+{
+    while (len > 0 && r->boot_open) {
+        size_t n = sizeof r->boot_buf - r->boot_len;
+        if (n > len) n = len;
+        memcpy(r->boot_buf + r->boot_len, data, n);
+        r->boot_len += n;
+        data += n;
+        len -= n;
+        if (serve_lines(job, r) < 0) return;
     }
 }

@@ -13,7 +13,7 @@
 
 #include "mpprun.h"
 
-enum pkind { P_SIGNAL, P_STDIN, P_STDIN_PIPE, P_OUT, P_ERR, P_BOOT };
+enum pkind { P_SIGNAL, P_STDIN, P_STDIN_PIPE, P_OUT, P_ERR, P_BOOT, P_REMOTE };
 
 static void ensure_std_fds(void)
 {
@@ -35,24 +35,6 @@ static int usage_error(const char *msg)
     return MPPRUN_EXIT_USAGE;
 }
 
-/* Single host only for now: every named host must be this one. */
-static int check_hosts(const struct mpprun_opts *o)
-{
-    char self[HOST_NAME_MAX + 1] = "";
-    if (gethostname(self, sizeof self) < 0) self[0] = '\0';
-    self[HOST_NAME_MAX] = '\0';
-    for (int i = 0; i < o->nhosts; i++) {
-        if (!mpprun_host_is_local(o->hosts[i].name, self)) {
-            fprintf(stderr,
-                    "mpprun: multi-host launch is not supported yet: host '%s' is not this host (%s); "
-                    "use only localhost, or leave out --hosts/--hostfile\n",
-                    o->hosts[i].name, self);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static int poll_timeout_ms(const struct mpprun_job *job, double timeout_at, double now)
 {
     double next = INFINITY;
@@ -60,6 +42,8 @@ static int poll_timeout_ms(const struct mpprun_job *job, double timeout_at, doub
         next = job->kill_at;
     else if (timeout_at > 0)
         next = timeout_at;
+    double remote = mpprun_remote_deadline(job);
+    if (remote > 0 && remote < next) next = remote;
     if (isinf(next)) return -1;
     double ms = ceil((next - now) * 1000.0);
     if (ms < 0) return 0;
@@ -85,7 +69,7 @@ static void on_signal(struct mpprun_job *job, int sig)
 
 static void run_loop(struct mpprun_job *job, int sfd)
 {
-    size_t cap = 3 * (size_t)job->n + 3;
+    size_t cap = 3 * (size_t)job->n + 3 + mpprun_remote_max_fds(job);
     struct pollfd *pfd = malloc(cap * sizeof *pfd);
     enum pkind *kind = malloc(cap * sizeof *kind);
     int *who = malloc(cap * sizeof *who);
@@ -95,7 +79,10 @@ static void run_loop(struct mpprun_job *job, int sfd)
         exit(1);
     }
     double timeout_at = job->timeout > 0 ? mpprun_now() + job->timeout : 0;
-    while (job->nalive > 0) {
+    while (job->nalive > 0 || mpprun_remote_busy(job)) {
+        /* before poll: a deadline may have been set by the last round's events */
+        mpprun_remote_timers(job, mpprun_now());
+        if (job->nalive == 0 && !mpprun_remote_busy(job)) break;
         size_t k = 0;
 #define ADD(fd_, ev_, kind_, who_)                                                                                     \
     do {                                                                                                               \
@@ -105,16 +92,20 @@ static void run_loop(struct mpprun_job *job, int sfd)
         k++;                                                                                                           \
     } while (0)
         ADD(sfd, POLLIN, P_SIGNAL, -1);
-        if (job->stdin_open && job->stdin_pipe >= 0 && job->in_len < MPPRUN_INBUF && !job->ending)
+        if (job->stdin_open && !job->ending &&
+            (job->stdin_pipe >= 0 ? job->in_len < MPPRUN_INBUF : mpprun_remote_stdin_ready(job)))
             ADD(STDIN_FILENO, POLLIN, P_STDIN, -1);
         if (job->stdin_pipe >= 0 && job->in_len > 0) ADD(job->stdin_pipe, POLLOUT, P_STDIN_PIPE, -1);
         for (int i = 0; i < job->n; i++) {
             struct mpprun_rank *r = &job->ranks[i];
-            if (r->out.fd >= 0 && r->out.len < MPPRUN_OUTBUF) ADD(r->out.fd, POLLIN, P_OUT, i);
-            if (r->err.fd >= 0 && r->err.len < MPPRUN_OUTBUF) ADD(r->err.fd, POLLIN, P_ERR, i);
+            if (r->out.fd >= 0 && r->out.len < r->out.cap) ADD(r->out.fd, POLLIN, P_OUT, i);
+            if (r->err.fd >= 0 && r->err.len < r->err.cap) ADD(r->err.fd, POLLIN, P_ERR, i);
             if (r->boot_fd >= 0) ADD(r->boot_fd, POLLIN, P_BOOT, i);
         }
 #undef ADD
+        size_t nr = mpprun_remote_fill(job, pfd + k, who + k);
+        for (size_t j = k; j < k + nr; j++) kind[j] = P_REMOTE;
+        k += nr;
         int rc = poll(pfd, (nfds_t)k, poll_timeout_ms(job, timeout_at, mpprun_now()));
         if (rc < 0 && errno != EINTR) {
             perror("mpprun: poll");
@@ -131,7 +122,7 @@ static void run_loop(struct mpprun_job *job, int sfd)
         }
         for (size_t j = 0; rc > 0 && j < k; j++) {
             if (!pfd[j].revents) continue;
-            struct mpprun_rank *r = who[j] >= 0 ? &job->ranks[who[j]] : NULL;
+            struct mpprun_rank *r = who[j] >= 0 && kind[j] != P_REMOTE ? &job->ranks[who[j]] : NULL;
             switch (kind[j]) {
             case P_SIGNAL: {
                 struct signalfd_siginfo si;
@@ -139,6 +130,7 @@ static void run_loop(struct mpprun_job *job, int sfd)
                 break;
             }
             case P_STDIN: mpprun_stdin_read(job); break;
+            case P_REMOTE: mpprun_remote_event(job, who[j], pfd[j].revents); break;
             case P_STDIN_PIPE: mpprun_stdin_write(job); break;
             case P_OUT: mpprun_stream_read(job, &r->out); break;
             case P_ERR: mpprun_stream_read(job, &r->err); break;
@@ -153,9 +145,63 @@ static void run_loop(struct mpprun_job *job, int sfd)
     free(who);
 }
 
+/* Places, starts and runs the job; returns mpprun's exit code. */
+static int run_job(struct mpprun_job *job, const struct mpprun_opts *o)
+{
+    char err[512];
+    if (mpprun_place(job, o, err, sizeof err) < 0) return usage_error(err);
+    int local = -1;
+    for (int h = 0; h < job->nhosts; h++)
+        if (job->hosts[h].state == HOST_LOCAL) local = h;
+    if (job->hosts[job->ranks[0].host].state != HOST_LOCAL) job->stdin_host = job->ranks[0].host;
+    /* PROGRAM is looked up here only for ranks started here; proxies look it up on their hosts. */
+    char path[PATH_MAX] = "";
+    if (local >= 0 && mpprun_resolve_program(o->prog_argv[0], path, sizeof path, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return MPPRUN_EXIT_NOEXEC;
+    }
+    if (mpprun_secret_new(job->secret) < 0) {
+        perror("mpprun: cannot get random bytes for the job secret (getrandom)");
+        return 1;
+    }
+    mpprun_secret_hex(job->secret, job->secret_hex);
+    mpprun_make_jobid(job->jobid, sizeof job->jobid);
+
+    /* Signals arrive through a signalfd; the ranks get the original mask back before exec. */
+    sigset_t orig;
+    int sfd = mpprun_signals(&orig);
+    if (sfd < 0) {
+        perror("mpprun: signalfd");
+        return 1;
+    }
+    job->nalive = job->n - (local >= 0 ? job->hosts[local].nranks : 0);
+    if (mpprun_remote_start(job, o->launch_agent, o->prog_argv, o->bind) < 0 ||
+        (local >= 0 && mpprun_spawn(job, local, path, o->prog_argv, o->bind, &orig) < 0) ||
+        mpprun_index_pids(job) < 0) {
+        mpprun_kill_all(job, SIGKILL);
+        mpprun_remote_finish(job);
+        mpprun_cleanup_shm(job->jobid);
+        close(sfd);
+        return 1;
+    }
+
+    run_loop(job, sfd);
+
+    mpprun_remote_finish(job);
+    mpprun_stdin_close(job);
+    mpprun_drain_all(job);
+    for (int i = 0; i < job->n; i++) mpprun_boot_close(&job->ranks[i]);
+    mpprun_cleanup_shm(job->jobid);
+    if (job->failed) fprintf(stderr, "%s\n", job->fail_msg);
+    fflush(stdout);
+    close(sfd);
+    return mpprun_exit_code(job);
+}
+
 int main(int argc, char **argv)
 {
     ensure_std_fds();
+    if (argc > 1 && !strcmp(argv[1], "--proxy")) return mpprun_proxy_main(argc, argv);
     struct mpprun_opts o;
     char err[512];
     if (mpprun_parse_args(argc, argv, &o, err, sizeof err) < 0) {
@@ -174,74 +220,38 @@ int main(int argc, char **argv)
         mpprun_opts_free(&o);
         return usage_error(err);
     }
-    if (check_hosts(&o) < 0) {
-        mpprun_opts_free(&o);
-        return 1;
-    }
-    char path[PATH_MAX];
-    if (mpprun_resolve_program(o.prog_argv[0], path, sizeof path, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        mpprun_opts_free(&o);
-        return MPPRUN_EXIT_NOEXEC;
-    }
-
-    /* Signals arrive through a signalfd; the ranks get the original mask back before exec. */
-    sigset_t mask, orig;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGCHLD);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGHUP);
-    sigprocmask(SIG_BLOCK, &mask, &orig);
-    int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (sfd < 0) {
-        perror("mpprun: signalfd");
-        return 1;
-    }
-    struct sigaction ign = {.sa_handler = SIG_IGN};
-    sigaction(SIGPIPE, &ign, NULL);
-
     struct mpprun_job job = {0};
-    job.n = o.np;
+    job.n = job.size = o.np;
     job.tag_output = o.tag_output;
     job.timeout = o.timeout;
     job.stdin_pipe = -1;
+    job.stdin_host = -1;
     job.stdin_open = 1;
-    mpprun_make_jobid(job.jobid, sizeof job.jobid);
     job.ranks = calloc((size_t)job.n, sizeof *job.ranks);
     char *bufs = malloc((size_t)job.n * 2 * MPPRUN_OUTBUF);
     job.in_buf = malloc(MPPRUN_INBUF);
     job.kvs = mpprun_kvs_new();
+    int code = 1;
     if (!job.ranks || !bufs || !job.in_buf || !job.kvs) {
         fprintf(stderr, "mpprun: out of memory for %d ranks\n", job.n);
-        return 1;
+    } else {
+        for (int i = 0; i < job.n; i++) {
+            struct mpprun_rank *r = &job.ranks[i];
+            r->rank = i;
+            r->alive = 1;
+            r->boot_fd = -1;
+            mpprun_stream_init(&r->out, -1, 1, i, bufs + (size_t)(2 * i) * MPPRUN_OUTBUF);
+            mpprun_stream_init(&r->err, -1, 2, i, bufs + (size_t)(2 * i + 1) * MPPRUN_OUTBUF);
+        }
+        code = run_job(&job, &o);
+        mpprun_streams_free(&job);
     }
-    for (int i = 0; i < job.n; i++) {
-        job.ranks[i].out.buf = bufs + (size_t)(2 * i) * MPPRUN_OUTBUF;
-        job.ranks[i].err.buf = bufs + (size_t)(2 * i + 1) * MPPRUN_OUTBUF;
-        job.ranks[i].out.fd = job.ranks[i].err.fd = job.ranks[i].boot_fd = -1;
-    }
-    if (mpprun_spawn(&job, path, o.prog_argv, o.bind, &orig) < 0 || mpprun_index_pids(&job) < 0) {
-        mpprun_cleanup_shm(job.jobid);
-        return 1;
-    }
-
-    run_loop(&job, sfd);
-
-    mpprun_stdin_close(&job);
-    mpprun_drain_all(&job);
-    for (int i = 0; i < job.n; i++) mpprun_boot_close(&job.ranks[i]);
-    mpprun_cleanup_shm(job.jobid);
-    if (job.failed) fprintf(stderr, "%s\n", job.fail_msg);
-    fflush(stdout);
-    int code = mpprun_exit_code(&job);
-
     mpprun_kvs_free(job.kvs);
+    mpprun_hosts_free(&job);
     free(job.by_pid);
     free(job.in_buf);
     free(bufs);
     free(job.ranks);
     mpprun_opts_free(&o);
-    close(sfd);
     return code;
 }

@@ -2,18 +2,24 @@
 #ifndef MPPRUN_H
 #define MPPRUN_H
 
+#include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #include "options.h"
+#include "secret.h"
+#include "wire.h"
 
 #define MPPRUN_OUTBUF 16384   /* per rank and stream: longer lines are forwarded in pieces */
 #define MPPRUN_INBUF 65536    /* stdin bytes buffered on the way to rank 0 */
 #define MPPRUN_BOOT_LINE 1200 /* longest bootstrap line, '\n' included (docs/bootstrap.md) */
 #define MPPRUN_KEY_MAX 127
 #define MPPRUN_VAL_MAX 1023
-#define MPPRUN_TERM_GRACE 0.3   /* s between SIGTERM and SIGKILL after a rank failed */
-#define MPPRUN_SIGNAL_GRACE 1.0 /* s between a forwarded signal and SIGKILL */
+#define MPPRUN_TERM_GRACE 0.3           /* s between SIGTERM and SIGKILL after a rank failed */
+#define MPPRUN_SIGNAL_GRACE 1.0         /* s between a forwarded signal and SIGKILL */
+#define MPPRUN_PROXY_GRACE 0.6          /* s a proxy has to report its ranks gone after SIGKILL was sent */
+#define MPPRUN_PROXY_BACKLOG (1u << 20) /* queued bytes above which a sender stops reading more */
 #define MPPRUN_EXIT_TIMEOUT 124
 #define MPPRUN_EXIT_USAGE 2
 #define MPPRUN_EXIT_NOEXEC 127
@@ -26,13 +32,20 @@ struct mpprun_stream {
     int midline; /* part of the current line was already forwarded */
     int eof;     /* no more input: flush what is left */
     size_t len;
-    char *buf; /* MPPRUN_OUTBUF bytes */
+    size_t cap; /* MPPRUN_OUTBUF, more for a remote rank's stream (its proxy cannot be paused) */
+    char *buf;
+    int own_buf; /* buf was allocated for this stream */
 };
 
 struct mpprun_rank {
     int rank;
-    pid_t pid;
-    int alive; /* not reaped yet */
+    int host;                   /* index in job->hosts */
+    int local_rank, local_size; /* among the ranks of its (possibly simulated) node */
+    const char *where;          /* host or simulated node name, for messages */
+    const char *node_env;       /* MSGPASS_HOSTNAME for the rank, or NULL */
+    pid_t pid;                  /* 0 while a remote rank is not reported started */
+    int alive;                  /* not reaped yet */
+    int boot_open;              /* a remote rank's bootstrap connection (boot_fd is -1 for those) */
     struct mpprun_stream out, err;
     int boot_fd; /* our end of the bootstrap socket; -1 once closed */
     size_t boot_len;
@@ -43,17 +56,51 @@ struct mpprun_rank {
 };
 
 struct mpprun_kvs;
+struct mpprun_listen;
+
+enum mpprun_host_state { HOST_LOCAL, HOST_LAUNCHING, HOST_RUNNING, HOST_DONE };
+
+/* One host of the job. The local one runs its ranks itself; every other one through a proxy. */
+struct mpprun_hostent {
+    char *name;
+    int slots;
+    int nranks;
+    int *ranks; /* world ranks placed here, ascending */
+    enum mpprun_host_state state;
+    pid_t agent; /* the launch agent's process; 0 once reaped */
+    int agent_status;
+    int fd;     /* connection to the proxy; -1 before it is authenticated and after */
+    int nalive; /* its ranks not reported ended */
+    struct mpprun_wbuf out;
+    struct mpprun_rbuf *in;
+};
 
 struct mpprun_job {
-    int n;
+    int n;    /* ranks in job->ranks */
+    int size; /* ranks in the job (n, except in a proxy) */
     struct mpprun_rank *ranks;
     char jobid[64];
+    unsigned char secret[MPPRUN_SECRET_LEN];
+    char secret_hex[MPPRUN_SECRET_HEX + 1];
+
+    /* hosts: [0] is this host when it has ranks; remote ones have proxies */
+    int nhosts;
+    struct mpprun_hostent *hosts;
+    int nremote;       /* hosts with proxies */
+    char **node_names; /* --simulate-nodes: one per pretend node */
+    int nnodes;
+    struct mpprun_listen *listen;
+    double connect_by; /* every proxy must have connected by then (0: all have) */
+    double abandon_at; /* ending: proxies that have not reported by then are cut off */
     int tag_output;
     double timeout;
+    enum mpprun_bind bind;
+    char **prog_argv; /* PROGRAM ARGS as given */
 
     /* stdin -> rank 0 */
     int stdin_open; /* still reading mpprun's fd 0 */
     int stdin_pipe; /* write end of rank 0's stdin, -1 when closed */
+    int stdin_host; /* rank 0's host when remote (its stdin goes there in frames), else -1 */
     size_t in_len;
     char *in_buf;
 
@@ -63,7 +110,8 @@ struct mpprun_job {
 
     /* job control */
     int nalive;
-    int *by_pid;    /* rank indices sorted by pid (mpprun_index_pids) */
+    int *by_pid; /* indices of local ranks sorted by pid (mpprun_index_pids) */
+    int npids;
     int ending;     /* ranks were told to end */
     double kill_at; /* when ending: SIGKILL whatever is left at this time (0: done) */
     int failed;     /* the first failure is recorded below */
@@ -75,26 +123,38 @@ struct mpprun_job {
     int dest_broken[3];
 };
 
-/* time.c-like helper (job.c) */
 double mpprun_now(void);
 
 /* spawn.c */
 /* Finds PROGRAM like execvp would. Returns 0 with the path, or -1 with a message. */
 int mpprun_resolve_program(const char *prog, char *path, size_t pathlen, char *err, size_t errlen);
-/* Starts every rank. Returns 0, or -1 after printing why (ranks already started are killed). */
-int mpprun_spawn(struct mpprun_job *job, const char *path, char **argv, enum mpprun_bind bind,
+/* Starts the ranks of job->ranks placed on `host` (world rank, local rank and size set).
+ * Returns 0, or -1 after printing why (ranks already started are killed). */
+int mpprun_spawn(struct mpprun_job *job, int host, const char *path, char **argv, enum mpprun_bind bind,
                  const void *orig_sigmask);
 void mpprun_make_jobid(char *buf, size_t len);
+void mpprun_set_nonblock(int fd);
+
+/* place.c */
+/* Builds job->hosts from the options (this host alone without --hosts/--hostfile) and places
+ * the ranks: host by host, each up to its slots, then round again. Also --simulate-nodes.
+ * Returns 0, or -1 with a message in err. */
+int mpprun_place(struct mpprun_job *job, const struct mpprun_opts *o, char *err, size_t errlen);
+void mpprun_hosts_free(struct mpprun_job *job);
 
 /* output.c */
 void mpprun_stream_init(struct mpprun_stream *s, int fd, int dest, int rank, char *buf);
 /* Reads what the pipe has (at EOF: closes it, s->fd = -1) and forwards what it can; returns the
  * number of bytes read. */
 size_t mpprun_stream_read(struct mpprun_job *job, struct mpprun_stream *s);
+/* A remote rank's output as it arrives from its proxy. Returns 0 or -1 (out of memory). */
+int mpprun_stream_push(struct mpprun_job *job, struct mpprun_stream *s, const void *data, size_t len);
+void mpprun_stream_end(struct mpprun_job *job, struct mpprun_stream *s);
 /* Forwards every complete line that can go now (and what EOF left behind). */
 void mpprun_flush_all(struct mpprun_job *job);
 /* At the end of the job: reads what is left in every pipe, then forwards everything. */
 void mpprun_drain_all(struct mpprun_job *job);
+void mpprun_streams_free(struct mpprun_job *job);
 /* stdin forwarding */
 void mpprun_stdin_read(struct mpprun_job *job);
 void mpprun_stdin_write(struct mpprun_job *job);
@@ -105,7 +165,38 @@ struct mpprun_kvs *mpprun_kvs_new(void);
 void mpprun_kvs_free(struct mpprun_kvs *kvs);
 /* Reads and serves what the rank's bootstrap socket has. */
 void mpprun_boot_read(struct mpprun_job *job, struct mpprun_rank *r);
+/* Serves bootstrap bytes a remote rank wrote, relayed by its proxy. */
+void mpprun_boot_feed(struct mpprun_job *job, struct mpprun_rank *r, const unsigned char *data, size_t len);
+/* A rank's bootstrap connection closed; `why` (or NULL) when its proxy saw it break the protocol. */
+void mpprun_boot_eof(struct mpprun_job *job, struct mpprun_rank *r, const char *why);
 void mpprun_boot_close(struct mpprun_rank *r);
+
+/* remote.c: the hosts with proxies, seen from mpprun */
+/* Listens for the proxies and starts one per remote host through the launch agent. Returns 0,
+ * or -1 after printing why. */
+int mpprun_remote_start(struct mpprun_job *job, const char *agent, char **prog_argv, enum mpprun_bind bind);
+/* poll() entries: how many at most, then fills them; events go to mpprun_remote_event. */
+size_t mpprun_remote_max_fds(const struct mpprun_job *job);
+size_t mpprun_remote_fill(struct mpprun_job *job, struct pollfd *pfd, int *who);
+void mpprun_remote_event(struct mpprun_job *job, int who, short revents);
+/* Deadlines: connecting proxies, abandoning silent ones. Returns the next one (0: none). */
+double mpprun_remote_deadline(const struct mpprun_job *job);
+void mpprun_remote_timers(struct mpprun_job *job, double now);
+void mpprun_remote_signal(struct mpprun_job *job, int sig);
+/* A child that is a launch agent: records its end. Returns 1 when pid was one. */
+int mpprun_remote_reaped(struct mpprun_job *job, pid_t pid, int status);
+/* Bootstrap reply to a remote rank. */
+void mpprun_remote_reply(struct mpprun_job *job, struct mpprun_rank *r, const char *text, size_t len);
+/* rank 0 is remote: its stdin goes to its proxy */
+int mpprun_remote_stdin_ready(const struct mpprun_job *job);
+void mpprun_remote_stdin(struct mpprun_job *job, const void *data, size_t len);
+/* Still waiting for proxies to hand over their last output and go. */
+int mpprun_remote_busy(const struct mpprun_job *job);
+/* After the job: closes the connections, waits a little for the agents, then kills them. */
+void mpprun_remote_finish(struct mpprun_job *job);
+
+/* proxy.c: `mpprun --proxy HOST ADDRESSES` on a remote host */
+int mpprun_proxy_main(int argc, char **argv);
 
 /* job.c */
 /* Records the first failure (later ones are ignored) and ends the job. */
@@ -113,9 +204,18 @@ void mpprun_fail(struct mpprun_job *job, int code, const char *fmt, ...) __attri
 /* Tells every live rank to end with `sig`; SIGKILL after `grace` seconds. */
 void mpprun_end_job(struct mpprun_job *job, int sig, double grace);
 void mpprun_kill_all(struct mpprun_job *job, int sig);
+/* Blocks SIGCHLD, SIGINT, SIGTERM and SIGHUP (the old mask goes to orig, for the children) and
+ * returns a signalfd for them (-1 on error); ignores SIGPIPE. */
+int mpprun_signals(sigset_t *orig);
+/* The next child that exited or was killed (0: none now), its wait status in *status. */
+pid_t mpprun_next_exit(int *status);
 /* Reaps exited children and judges their exit. */
 void mpprun_reap(struct mpprun_job *job);
-/* Builds job->by_pid once every rank is started. Returns 0 or -1 (out of memory). */
+/* A rank ended with wait status `status`: judges it and updates the job. */
+void mpprun_rank_ended(struct mpprun_job *job, struct mpprun_rank *r, int status);
+/* "pid P on HOST" (or "on HOST" before a remote rank's pid is known) */
+const char *mpprun_rank_where(const struct mpprun_rank *r, char *buf, size_t len);
+/* Builds job->by_pid once every local rank is started. Returns 0 or -1 (out of memory). */
 int mpprun_index_pids(struct mpprun_job *job);
 /* --timeout expired: reports what each rank is doing, then fails the job. */
 void mpprun_timeout(struct mpprun_job *job);

@@ -277,6 +277,12 @@ int mpprun_parse_args(int argc, char **argv, struct mpprun_opts *o, char *err, s
             TAKE_VALUE();
             if (!*val) return fail(err, errlen, "option '--launch-agent' needs a command");
             o->launch_agent = val;
+        } else if (long_opt(a, "--simulate-nodes", &val)) {
+            opt = "--simulate-nodes";
+            TAKE_VALUE();
+            if (parse_count(val, MPPRUN_NP_MAX, &o->simulate_nodes))
+                return fail(err, errlen, "option '--simulate-nodes': '%s' is not a node count between 1 and %d", val,
+                            MPPRUN_NP_MAX);
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             o->help = 1;
         } else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
@@ -289,6 +295,9 @@ int mpprun_parse_args(int argc, char **argv, struct mpprun_opts *o, char *err, s
     if (o->help || o->version) return 0;
     if (i >= argc) return fail(err, errlen, "no PROGRAM given");
     if (o->np == 0) return fail(err, errlen, "missing '-n N' (number of ranks)");
+    if (o->simulate_nodes > o->np)
+        return fail(err, errlen, "option '--simulate-nodes': %d nodes for %d ranks (at most one node per rank)",
+                    o->simulate_nodes, o->np);
     o->prog_argv = argv + i;
     return 0;
 }

@@ -20,6 +20,7 @@ struct mpprun_opts {
     int version;
     const char *hostfile;
     const char *launch_agent;
+    int simulate_nodes;        /* 0: off */
     struct mpprun_host *hosts; /* from --hosts and --hostfile */
     int nhosts;
     char **prog_argv; /* PROGRAM ARGS..., points into argv; NULL-terminated */

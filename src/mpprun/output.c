@@ -24,6 +24,7 @@ void mpprun_stream_init(struct mpprun_stream *s, int fd, int dest, int rank, cha
     s->dest = dest;
     s->rank = rank;
     s->buf = buf;
+    s->cap = MPPRUN_OUTBUF;
 }
 
 /* Writes all of iov to dest; gives up quietly on a broken destination. */
@@ -112,7 +113,7 @@ static int stream_flush(struct mpprun_job *job, struct mpprun_stream *s)
         memmove(s->buf, s->buf + n, s->len - n);
         s->len -= n;
     }
-    if (s->len == MPPRUN_OUTBUF || (s->eof && s->len > 0)) {
+    if (s->len >= MPPRUN_OUTBUF || (s->eof && s->len > 0)) {
         /* A piece of a line that does not fit, or what was left at EOF. With --tag-output
          * the last piece gets a '\n' so that the next rank's line starts on a line of its own. */
         emit(job, s, s->buf, s->len, s->eof && job->tag_output);
@@ -146,8 +147,8 @@ void mpprun_flush_all(struct mpprun_job *job)
 size_t mpprun_stream_read(struct mpprun_job *job, struct mpprun_stream *s)
 {
     size_t got = 0;
-    while (s->fd >= 0 && s->len < MPPRUN_OUTBUF) {
-        ssize_t n = read(s->fd, s->buf + s->len, MPPRUN_OUTBUF - s->len);
+    while (s->fd >= 0 && s->len < s->cap) {
+        ssize_t n = read(s->fd, s->buf + s->len, s->cap - s->len);
         if (n > 0) {
             s->len += (size_t)n;
             got += (size_t)n;
@@ -162,6 +163,40 @@ size_t mpprun_stream_read(struct mpprun_job *job, struct mpprun_stream *s)
     }
     if (stream_flush(job, s)) mpprun_flush_all(job);
     return got;
+}
+
+int mpprun_stream_push(struct mpprun_job *job, struct mpprun_stream *s, const void *data, size_t len)
+{
+    if (s->eof) return 0; /* the proxy said it ended: nothing more belongs to it */
+    if (s->len + len > s->cap) {
+        size_t cap = s->cap;
+        while (cap < s->len + len) cap *= 2;
+        char *b = s->own_buf ? realloc(s->buf, cap) : malloc(cap);
+        if (!b) return -1;
+        if (!s->own_buf) memcpy(b, s->buf, s->len);
+        s->buf = b;
+        s->cap = cap;
+        s->own_buf = 1;
+    }
+    memcpy(s->buf + s->len, data, len);
+    s->len += len;
+    if (stream_flush(job, s)) mpprun_flush_all(job);
+    return 0;
+}
+
+void mpprun_stream_end(struct mpprun_job *job, struct mpprun_stream *s)
+{
+    s->eof = 1;
+    if (stream_flush(job, s)) mpprun_flush_all(job);
+}
+
+void mpprun_streams_free(struct mpprun_job *job)
+{
+    for (int i = 0; i < job->n; i++) {
+        struct mpprun_stream *ss[2] = {&job->ranks[i].out, &job->ranks[i].err};
+        for (int k = 0; k < 2; k++)
+            if (ss[k]->own_buf) free(ss[k]->buf);
+    }
 }
 
 static void force_eof(struct mpprun_stream *s)
@@ -179,7 +214,7 @@ void mpprun_drain_all(struct mpprun_job *job)
             struct mpprun_stream *ss[2] = {&job->ranks[i].out, &job->ranks[i].err};
             for (int k = 0; k < 2; k++) {
                 struct mpprun_stream *s = ss[k];
-                if (s->fd < 0 || s->len == MPPRUN_OUTBUF) continue;
+                if (s->fd < 0 || s->len >= s->cap) continue;
                 if (mpprun_stream_read(job, s) > 0 || s->fd < 0) progress = 1;
             }
         }
@@ -189,7 +224,7 @@ void mpprun_drain_all(struct mpprun_job *job)
          * outlived it; if such a stream owns a destination mid-line, end it so the others go on. */
         int forced = 0;
         for (int d = 1; d <= 2; d++) {
-            if (job->owner[d] && job->owner[d]->fd >= 0) {
+            if (job->owner[d] && (job->owner[d]->fd >= 0 || !job->owner[d]->eof)) {
                 force_eof(job->owner[d]);
                 forced = 1;
             }
@@ -217,12 +252,18 @@ void mpprun_stdin_read(struct mpprun_job *job)
     do n = read(STDIN_FILENO, job->in_buf + job->in_len, MPPRUN_INBUF - job->in_len);
     while (n < 0 && errno == EINTR);
     if (n > 0) {
-        job->in_len += (size_t)n;
+        if (job->stdin_host >= 0) /* rank 0 is remote: straight on to its proxy */
+            mpprun_remote_stdin(job, job->in_buf, (size_t)n);
+        else
+            job->in_len += (size_t)n;
         return;
     }
     if (n < 0 && errno == EAGAIN) return;
     job->stdin_open = 0; /* EOF or error: rank 0 sees EOF once the buffer is written */
-    if (job->in_len == 0) mpprun_stdin_close(job);
+    if (job->stdin_host >= 0)
+        mpprun_remote_stdin(job, NULL, 0);
+    else if (job->in_len == 0)
+        mpprun_stdin_close(job);
 }
 
 void mpprun_stdin_write(struct mpprun_job *job)

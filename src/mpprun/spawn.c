@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ void mpprun_make_jobid(char *buf, size_t len)
     snprintf(buf, len, "%ldx%016llx", (long)getpid(), (unsigned long long)rnd);
 }
 
-static void set_nonblock(int fd)
+void mpprun_set_nonblock(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
@@ -99,7 +100,9 @@ struct child_plan {
     hwloc_obj_t core; /* NULL: no binding */
     int in_fd;        /* -1: /dev/null */
     int out_fd, err_fd, boot_fd;
-    char env[7][64];
+    int nenv;
+    const char *env_name[9];
+    char env[9][80];
 };
 
 /* Marks every descriptor above 2 close-on-exec. */
@@ -115,8 +118,6 @@ static void close_inherited_fds(void)
 
 static _Noreturn void child_exec(const struct child_plan *c)
 {
-    static const char *const names[7] = {"MSGPASS_BOOT_FD",    "MSGPASS_RANK",       "MSGPASS_SIZE", "MSGPASS_JOBID",
-                                         "MSGPASS_LOCAL_RANK", "MSGPASS_LOCAL_SIZE", "MSGPASS_CPUS"};
     struct sigaction dfl = {.sa_handler = SIG_DFL};
     sigaction(SIGPIPE, &dfl, NULL);
     sigprocmask(SIG_SETMASK, c->sigmask, NULL);
@@ -128,9 +129,9 @@ static _Noreturn void child_exec(const struct child_plan *c)
     /* Descriptors mpprun inherited stay with mpprun; the rank gets stdio and the bootstrap socket. */
     close_inherited_fds();
     if (fcntl(c->boot_fd, F_SETFD, 0) < 0) _exit(MPPRUN_EXIT_NOEXEC);
-    for (int i = 0; i < 7; i++) {
-        if (setenv(names[i], c->env[i], 1) < 0) {
-            dprintf(2, "mpprun: cannot set %s: %s\n", names[i], strerror(errno));
+    for (int i = 0; i < c->nenv; i++) {
+        if (setenv(c->env_name[i], c->env[i], 1) < 0) {
+            dprintf(2, "mpprun: cannot set %s: %s\n", c->env_name[i], strerror(errno));
             _exit(MPPRUN_EXIT_NOEXEC);
         }
     }
@@ -152,15 +153,35 @@ static int raise_fd_limit(long need)
     return setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-static void abort_spawn(struct mpprun_job *job, int started)
+static void abort_spawn(struct mpprun_job *job, int host)
 {
-    for (int i = 0; i < started; i++) kill(job->ranks[i].pid, SIGKILL);
-    for (int i = 0; i < started; i++) waitpid(job->ranks[i].pid, NULL, 0);
+    for (int i = 0; i < job->n; i++)
+        if (job->ranks[i].host == host && job->ranks[i].pid > 0) kill(job->ranks[i].pid, SIGKILL);
+    for (int i = 0; i < job->n; i++) {
+        struct mpprun_rank *r = &job->ranks[i];
+        if (r->host != host || r->pid <= 0) continue;
+        waitpid(r->pid, NULL, 0);
+        r->pid = 0;
+        r->alive = 0;
+    }
 }
 
-int mpprun_spawn(struct mpprun_job *job, const char *path, char **argv, enum mpprun_bind bind, const void *orig_sigmask)
+static void add_env(struct child_plan *c, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void add_env(struct child_plan *c, const char *name, const char *fmt, ...)
 {
-    int n = job->n;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->env[c->nenv], sizeof c->env[c->nenv], fmt, ap);
+    va_end(ap);
+    c->env_name[c->nenv++] = name;
+}
+
+int mpprun_spawn(struct mpprun_job *job, int host, const char *path, char **argv, enum mpprun_bind bind,
+                 const void *orig_sigmask)
+{
+    int n = 0;
+    for (int i = 0; i < job->n; i++) n += job->ranks[i].host == host;
     if (raise_fd_limit(4L * n + 64) < 0) {
         fprintf(stderr,
                 "mpprun: %d ranks need about %ld open files, more than this shell allows (ulimit -n); "
@@ -191,12 +212,14 @@ int mpprun_spawn(struct mpprun_job *job, const char *path, char **argv, enum mpp
 
     pid_t self = getpid();
     int rc = 0, started = 0;
-    for (int i = 0; i < n; i++) {
-        struct mpprun_rank *r = &job->ranks[i];
+    for (int idx = 0; idx < job->n; idx++) {
+        struct mpprun_rank *r = &job->ranks[idx];
+        if (r->host != host) continue;
+        int i = started; /* position among this host's ranks: the core it gets */
         int out[2] = {-1, -1}, err[2] = {-1, -1}, sv[2] = {-1, -1}, in[2] = {-1, -1};
         if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
-            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || (i == 0 && pipe2(in, O_CLOEXEC) < 0)) {
-            fprintf(stderr, "mpprun: cannot create pipes for rank %d: %s\n", i, strerror(errno));
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || (r->rank == 0 && pipe2(in, O_CLOEXEC) < 0)) {
+            fprintf(stderr, "mpprun: cannot create pipes for rank %d: %s\n", r->rank, strerror(errno));
             rc = -1;
         }
         struct child_plan c = {.path = path,
@@ -210,17 +233,19 @@ int mpprun_spawn(struct mpprun_job *job, const char *path, char **argv, enum mpp
                                .out_fd = out[1],
                                .err_fd = err[1],
                                .boot_fd = sv[1]};
-        snprintf(c.env[0], sizeof c.env[0], "%d", sv[1]);
-        snprintf(c.env[1], sizeof c.env[1], "%d", i);
-        snprintf(c.env[2], sizeof c.env[2], "%d", n);
-        snprintf(c.env[3], sizeof c.env[3], "%s", job->jobid);
-        snprintf(c.env[4], sizeof c.env[4], "%d", i);
-        snprintf(c.env[5], sizeof c.env[5], "%d", n);
-        snprintf(c.env[6], sizeof c.env[6], "%d", cpus);
+        add_env(&c, "MSGPASS_BOOT_FD", "%d", sv[1]);
+        add_env(&c, "MSGPASS_RANK", "%d", r->rank);
+        add_env(&c, "MSGPASS_SIZE", "%d", job->size);
+        add_env(&c, "MSGPASS_JOBID", "%s", job->jobid);
+        add_env(&c, "MSGPASS_LOCAL_RANK", "%d", r->local_rank);
+        add_env(&c, "MSGPASS_LOCAL_SIZE", "%d", r->local_size);
+        add_env(&c, "MSGPASS_CPUS", "%d", cpus);
+        add_env(&c, MPPRUN_SECRET_ENV, "%s", job->secret_hex);
+        if (r->node_env) add_env(&c, "MSGPASS_HOSTNAME", "%s", r->node_env);
         pid_t pid = rc ? -1 : fork();
         if (pid == 0) child_exec(&c);
         if (!rc && pid < 0) {
-            fprintf(stderr, "mpprun: cannot start rank %d: %s\n", i, strerror(errno));
+            fprintf(stderr, "mpprun: cannot start rank %d: %s\n", r->rank, strerror(errno));
             rc = -1;
         }
         /* our ends stay, the child's ends go */
@@ -236,25 +261,24 @@ int mpprun_spawn(struct mpprun_job *job, const char *path, char **argv, enum mpp
         }
         setpgid(pid, pid); /* also in the child: whichever runs first */
         started++;
-        r->rank = i;
         r->pid = pid;
         r->alive = 1;
-        set_nonblock(out[0]);
-        set_nonblock(err[0]);
-        set_nonblock(sv[0]);
-        mpprun_stream_init(&r->out, out[0], 1, i, r->out.buf);
-        mpprun_stream_init(&r->err, err[0], 2, i, r->err.buf);
+        mpprun_set_nonblock(out[0]);
+        mpprun_set_nonblock(err[0]);
+        mpprun_set_nonblock(sv[0]);
+        mpprun_stream_init(&r->out, out[0], 1, r->rank, r->out.buf);
+        mpprun_stream_init(&r->err, err[0], 2, r->rank, r->err.buf);
         r->boot_fd = sv[0];
-        if (i == 0) {
-            set_nonblock(in[1]);
+        if (r->rank == 0) {
+            mpprun_set_nonblock(in[1]);
             job->stdin_pipe = in[1];
         }
     }
     if (topo) hwloc_topology_destroy(topo);
     if (rc) {
-        abort_spawn(job, started);
+        abort_spawn(job, host);
         return -1;
     }
-    job->nalive = n;
+    job->nalive += n;
     return 0;
 }

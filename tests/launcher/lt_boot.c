@@ -1,6 +1,8 @@
 /* Bootstrap client test, built from src/boot/boot.c alone (no MPI library needed).
  *   lt_boot kv         PUT own key, FENCE, GET every rank's key and check it (twice), GET a
  *                      missing key, FINI. Prints "kv ok rank R size S". Works as a singleton too.
+ *   lt_boot hello      publishes its host name (MSGPASS_HOSTNAME, else gethostname), fences, reads
+ *                      every rank's and prints "hello rank R size S host H hosts H0,H1,..."
  *   lt_boot abort [R [C]]  rank R (0) calls mp_boot_abort(C (5), "test"); the others wait
  *   lt_boot nofini     PUT, FENCE, exit 0 without mp_boot_finalize
  *   lt_boot garbage    writes a malformed line on the bootstrap socket, then waits
@@ -65,6 +67,26 @@ int main(int argc, char **argv)
         CHECK(mp_boot_put("k", "") == MPI_ERR_ARG, "empty value accepted");
         mp_boot_finalize();
         printf("kv ok rank %d size %d\n", info.rank, info.size);
+        return 0;
+    }
+    if (!strcmp(mode, "hello")) {
+        char host[MP_BOOT_VAL_MAX] = "";
+        const char *sim = getenv("MSGPASS_HOSTNAME");
+        if (sim && *sim)
+            snprintf(host, sizeof host, "%s", sim);
+        else
+            CHECK(gethostname(host, sizeof host - 1) == 0, "gethostname failed");
+        snprintf(key, sizeof key, "host-%d", info.rank);
+        CHECK(mp_boot_put(key, host) == MPI_SUCCESS, "put failed");
+        CHECK(mp_boot_fence() == MPI_SUCCESS, "fence failed");
+        printf("hello rank %d size %d host %s hosts ", info.rank, info.size, host);
+        for (int r = 0; r < info.size; r++) {
+            snprintf(key, sizeof key, "host-%d", r);
+            CHECK(mp_boot_get(key, val, sizeof val) == MPI_SUCCESS, "get %s failed", key);
+            printf("%s%s", r ? "," : "", val);
+        }
+        printf("\n");
+        mp_boot_finalize();
         return 0;
     }
     if (!strcmp(mode, "abort")) {

@@ -7,7 +7,8 @@
  *   lt_helper longline LEN         one line of LEN 'x' characters, written in small pieces
  *   lt_helper partial              "partial-R" without a newline
  *   lt_helper stdin                reads stdin to EOF, prints "rank R read N bytes sum S"
- *   lt_helper env                  prints the MSGPASS_* variables and inherited fds
+ *   lt_helper env                  prints "rank=R NAME=VALUE" for the MSGPASS_* variables mpprun
+ *                                  sets, and "rank=R open_fds=N" (inherited descriptors)
  * With LT_PIDDIR set, every rank first writes its pid to $LT_PIDDIR/RANK.pid. */
 #include <dirent.h>
 #include <signal.h>
@@ -100,11 +101,12 @@ int main(int argc, char **argv)
         printf("rank %d read %llu bytes sum %llu\n", rank, n, sum);
         return 0;
     } else if (!strcmp(mode, "env")) {
-        const char *vars[] = {"MSGPASS_BOOT_FD",    "MSGPASS_RANK",       "MSGPASS_SIZE", "MSGPASS_JOBID",
-                              "MSGPASS_LOCAL_RANK", "MSGPASS_LOCAL_SIZE", "MSGPASS_CPUS"};
+        const char *vars[] = {"MSGPASS_BOOT_FD", "MSGPASS_RANK",       "MSGPASS_SIZE",
+                              "MSGPASS_JOBID",   "MSGPASS_LOCAL_RANK", "MSGPASS_LOCAL_SIZE",
+                              "MSGPASS_CPUS",    "MSGPASS_JOB_SECRET", "MSGPASS_HOSTNAME"};
         for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
             const char *v = getenv(vars[i]);
-            printf("%s=%s\n", vars[i], v ? v : "(unset)");
+            printf("rank=%d %s=%s\n", rank, vars[i], v ? v : "(unset)");
         }
         int nfds = 0;
         DIR *d = opendir("/proc/self/fd");
@@ -114,7 +116,7 @@ int main(int argc, char **argv)
                 if (e->d_name[0] != '.') nfds++;
             closedir(d);
         }
-        printf("open_fds=%d\n", nfds - 1); /* minus the one opendir holds */
+        printf("rank=%d open_fds=%d\n", rank, nfds - 1); /* minus the one opendir holds */
         return 0;
     }
     return 99;

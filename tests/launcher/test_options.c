@@ -134,12 +134,34 @@ static void test_hosts(void **state)
     assert_false(mpprun_host_is_local("box.other.org", "box.example.org"));
 }
 
+static void test_simulate(void **state)
+{
+    (void)state;
+    struct mpprun_opts o;
+    assert_int_equal(PARSE(&o, "-n", "8", "--simulate-nodes", "3", "prog"), 0);
+    assert_int_equal(o.simulate_nodes, 3);
+    mpprun_opts_free(&o);
+    assert_int_equal(PARSE(&o, "-n", "2", "--simulate-nodes=2", "prog"), 0);
+    assert_int_equal(o.simulate_nodes, 2);
+    mpprun_opts_free(&o);
+    assert_int_equal(PARSE(&o, "-n", "2", "--simulate-nodes", "3", "prog"), -1);
+    assert_non_null(strstr(err, "--simulate-nodes"));
+    mpprun_opts_free(&o);
+    assert_int_equal(PARSE(&o, "-n", "2", "--simulate-nodes", "0", "prog"), -1);
+    assert_non_null(strstr(err, "--simulate-nodes"));
+    mpprun_opts_free(&o);
+    assert_int_equal(PARSE(&o, "-n", "2", "prog"), 0);
+    assert_int_equal(o.simulate_nodes, 0);
+    mpprun_opts_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_basic),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hosts),
+        cmocka_unit_test(test_simulate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
