@@ -3,7 +3,10 @@
  * nonblocking sends; receivers take them with MPI_ANY_SOURCE / MPI_ANY_TAG receives, posted
  * before or after the messages arrive. Every message carries its sender, a per-pair sequence
  * number and a content pattern: nothing may be lost, duplicated, overtaken within a pair, or
- * corrupted. Deterministic per seed (argv[1], default 1). */
+ * corrupted. Deterministic per seed (argv[1], default 1).
+ *
+ * Soak mode: with argv[2] = S > 0 it runs rounds for S seconds instead of a fixed number (rank 0
+ * keeps the time and tells the others after every round), and every rank prints its totals. */
 #include "check.h" /* first: it sets the feature-test macros */
 
 #include <stdint.h>
@@ -37,13 +40,16 @@ int main(int argc, char **argv)
     chk_begin("p2p_torture");
     int me = chk_rank, np = chk_size;
     uint32_t seed = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 1u;
+    double soak_seconds = argc > 2 ? atof(argv[2]) : 0.0, t0 = MPI_Wtime();
+    long long received = 0, received_bytes = 0;
     uint32_t rng = seed * 2654435761u + (uint32_t)me * 40503u + 1u;
     uint32_t *sent_seq = calloc((size_t)np, sizeof(uint32_t)), *recv_seq = calloc((size_t)np, sizeof(uint32_t));
     int *to_me = malloc(sizeof(int) * (size_t)np), *from_me = malloc(sizeof(int) * (size_t)np);
     unsigned char *sbuf = chk_malloc((size_t)BURST * (MAX_LEN + HDR));
     unsigned char *rbuf = chk_malloc((size_t)BURST * (MAX_LEN + HDR));
     MPI_Request *sreq = malloc(sizeof(MPI_Request) * BURST), *rreq = malloc(sizeof(MPI_Request) * BURST);
-    for (int round = 0; round < ROUNDS; round++) {
+    int round = 0;
+    for (int more = 1; more; round++) {
         chk_case("round %d: sending a burst of %d messages", round, BURST);
         memset(from_me, 0, sizeof(int) * (size_t)np);
         for (int i = 0; i < BURST; i++) {
@@ -94,11 +100,23 @@ int main(int argc, char **argv)
                 CHECK_INT((int)hdr[1], (int)recv_seq[hdr[0]], "per-pair sequence number (non-overtaking)");
                 recv_seq[hdr[0]]++;
                 CHECK_BUF(m + HDR, hdr[2], chk_seed(seed, hdr[0], (uint32_t)me, hdr[1]), "message content");
+                received_bytes += hdr[2];
             }
             got += n;
         }
+        received += got;
         MPI_OK(MPI_Waitall(BURST, sreq, MPI_STATUSES_IGNORE));
+        more = soak_seconds > 0.0 ? MPI_Wtime() - t0 < soak_seconds : round + 1 < ROUNDS;
+        if (soak_seconds > 0.0) MPI_OK(MPI_Bcast(&more, 1, MPI_INT, 0, MPI_COMM_WORLD));
     }
+    /* Every message sent was received exactly once, job-wide. */
+    long long sent_total = (long long)round * BURST, received_total = 0;
+    MPI_OK(MPI_Allreduce(&received, &received_total, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD));
+    CHECK(received_total == sent_total * np, "job-wide %lld messages received, %lld sent", received_total,
+          sent_total * np);
+    if (soak_seconds > 0.0)
+        printf("p2p_torture: rank %d: %d rounds, %lld messages (%lld bytes of payload) received and checked\n", me,
+               round, received, received_bytes);
     free(sent_seq);
     free(recv_seq);
     free(to_me);

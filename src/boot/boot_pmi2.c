@@ -1,0 +1,159 @@
+/* Bootstrap through Slurm's PMI-2 (srun --mpi=pmi2): rank, size and the key-value exchange come
+ * from libpmi2, loaded at run time so that neither building nor running outside Slurm needs it.
+ * The prototypes are those of the PMI-2 API (Slurm's pmi2.h, MPICH's pmi2.h). */
+#include "boot/boot_pmi2.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpi.h"
+
+#define PMI2_OK 0
+#define PMI2_ANY_SOURCE (-1) /* PMI2_ID_NULL: a key from whichever rank put it */
+#define PMI2_KEY_MAX 64
+#define PMI2_JOBID_MAX 64
+
+static struct {
+    void *lib;
+    int (*init)(int *spawned, int *size, int *rank, int *appnum);
+    int (*finalize)(void);
+    int (*abort_job)(int flag, const char msg[]);
+    int (*job_getid)(char jobid[], int jobid_size);
+    int (*kvs_put)(const char key[], const char value[]);
+    int (*kvs_fence)(void);
+    int (*kvs_get)(const char *jobid, int src, const char key[], char value[], int maxvalue, int *vallen);
+    char jobid[PMI2_JOBID_MAX];
+} pmi2;
+
+static int fail(const char *what, int code)
+{
+    fprintf(stderr, "msgpass: bootstrap (Slurm PMI-2): %s failed (PMI-2 error %d)\n", what, code);
+    return MPI_ERR_OTHER;
+}
+
+int mp_pmi2_detect(void)
+{
+    return getenv("PMI_FD") != NULL && getenv("PMI_RANK") != NULL;
+}
+
+static int load(void)
+{
+    const char *names[] = {"libpmi2.so.0", "libpmi2.so"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !pmi2.lib; i++) pmi2.lib = dlopen(names[i], RTLD_NOW);
+    if (!pmi2.lib) {
+        fprintf(stderr,
+                "msgpass: bootstrap: srun started this rank with PMI-2 (PMI_FD is set) but libpmi2.so.0 cannot be "
+                "loaded (%s); install Slurm's libpmi2 (Debian: libpmi2-0) on the compute nodes\n",
+                dlerror());
+        return MPI_ERR_OTHER;
+    }
+    struct {
+        const char *name;
+        void **fn;
+    } syms[] = {{"PMI2_Init", (void **)&pmi2.init},       {"PMI2_Finalize", (void **)&pmi2.finalize},
+                {"PMI2_Abort", (void **)&pmi2.abort_job}, {"PMI2_Job_GetId", (void **)&pmi2.job_getid},
+                {"PMI2_KVS_Put", (void **)&pmi2.kvs_put}, {"PMI2_KVS_Fence", (void **)&pmi2.kvs_fence},
+                {"PMI2_KVS_Get", (void **)&pmi2.kvs_get}};
+    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+        *syms[i].fn = dlsym(pmi2.lib, syms[i].name);
+        if (!*syms[i].fn) {
+            fprintf(stderr, "msgpass: bootstrap: libpmi2 lacks %s\n", syms[i].name);
+            return MPI_ERR_OTHER;
+        }
+    }
+    return MPI_SUCCESS;
+}
+
+/* Ranks of this step on node `node`, from Slurm's compressed list such as "4,2(x3),1". */
+static int tasks_on_node(const char *list, int node)
+{
+    const char *p = list;
+    while (p && *p) {
+        char *end;
+        long n = strtol(p, &end, 10), reps = 1;
+        if (end == p || n < 1) return 0;
+        if (!strncmp(end, "(x", 2)) {
+            reps = strtol(end + 2, &end, 10);
+            if (*end != ')' || reps < 1) return 0;
+            end++;
+        }
+        if (node < reps) return (int)n;
+        node -= (int)reps;
+        p = *end == ',' ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Copies `s` into `out` keeping only characters that are safe in file names. */
+static void sanitize_jobid(const char *s, char *out, size_t len)
+{
+    size_t j = 0;
+    for (; *s && j + 1 < len; s++)
+        out[j++] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *s) ? *s : '_';
+    out[j] = '\0';
+}
+
+int mp_pmi2_init(struct mp_boot_info *info)
+{
+    int rc = load();
+    if (rc != MPI_SUCCESS) return rc;
+    int spawned = 0, size = 0, rank = -1, appnum = 0;
+    if ((rc = pmi2.init(&spawned, &size, &rank, &appnum)) != PMI2_OK) return fail("PMI2_Init", rc);
+    if (size < 1 || rank < 0 || rank >= size) {
+        fprintf(stderr, "msgpass: bootstrap (Slurm PMI-2): PMI2_Init gave rank %d of %d\n", rank, size);
+        return MPI_ERR_OTHER;
+    }
+    if ((rc = pmi2.job_getid(pmi2.jobid, sizeof pmi2.jobid)) != PMI2_OK) return fail("PMI2_Job_GetId", rc);
+    info->rank = rank;
+    info->size = size;
+    info->singleton = 0;
+    const char *per_node = getenv("SLURM_STEP_TASKS_PER_NODE"), *node = getenv("SLURM_NODEID");
+    int local = per_node && node ? tasks_on_node(per_node, atoi(node)) : 0;
+    info->local_size = local > 0 ? local : 1;
+    const char *cpus = getenv("SLURM_CPUS_ON_NODE");
+    info->cpus = cpus ? atoi(cpus) : 0;
+    char raw[sizeof info->jobid + PMI2_JOBID_MAX];
+    snprintf(raw, sizeof raw, "slurm-%s", pmi2.jobid);
+    sanitize_jobid(raw, info->jobid, sizeof info->jobid);
+    return MPI_SUCCESS;
+}
+
+int mp_pmi2_put(const char *key, const char *value)
+{
+    if (strlen(key) >= PMI2_KEY_MAX) {
+        fprintf(stderr, "msgpass: bootstrap (Slurm PMI-2): key '%s' is longer than PMI-2 allows (%d)\n", key,
+                PMI2_KEY_MAX - 1);
+        return MPI_ERR_INTERN;
+    }
+    int rc = pmi2.kvs_put(key, value);
+    return rc == PMI2_OK ? MPI_SUCCESS : fail("PMI2_KVS_Put", rc);
+}
+
+int mp_pmi2_fence(void)
+{
+    int rc = pmi2.kvs_fence();
+    return rc == PMI2_OK ? MPI_SUCCESS : fail("PMI2_KVS_Fence", rc);
+}
+
+int mp_pmi2_get(const char *key, char *value, size_t len)
+{
+    int got = 0;
+    int rc = pmi2.kvs_get(pmi2.jobid, PMI2_ANY_SOURCE, key, value, (int)len, &got);
+    if (rc != PMI2_OK || got < 0) return MPI_ERR_OTHER;
+    return MPI_SUCCESS;
+}
+
+void mp_pmi2_finalize(void)
+{
+    pmi2.finalize();
+}
+
+_Noreturn void mp_pmi2_abort(int code, const char *msg)
+{
+    fprintf(stderr, "msgpass: %s\n", msg);
+    fflush(stderr);
+    pmi2.abort_job(1, msg);
+    exit(code);
+}

@@ -1,0 +1,113 @@
+#!/bin/bash
+# Ranks started by Slurm's srun, without mpprun: a real single-node Slurm (munged, slurmctld,
+# slurmd from Debian's packages) is started in a temporary directory with a minimal
+# configuration, then:
+#   1. srun -n 4 HELLO                (PMI-2 by default) every rank reports rank/size correctly
+#   2. srun -n 4 P2P_TEST             a point-to-point test passes
+#   3. srun -n 2 --mpi=none HELLO     fails with the message that names the missing PMI plugin
+# Exits 77 (ctest SKIP) when Slurm is not installed or we are not root; everything started is
+# stopped on exit.
+# usage: slurm_test.sh HELLO P2P_TEST
+set -u
+hello=$1
+p2p=$2
+for tool in munged slurmctld slurmd srun sinfo; do
+    command -v $tool >/dev/null || { echo "slurm_test: SKIP: $tool not installed (apt-get install slurmd slurmctld slurm-client munge)"; exit 77; }
+done
+[ "$(id -u)" = 0 ] || { echo "slurm_test: SKIP: slurmd must run as root"; exit 77; }
+
+work=$(mktemp -d /tmp/msgpass-slurm.XXXXXX)
+chmod 755 "$work"
+# The daemons run in the foreground as this script's children, so they can be stopped for sure:
+# SIGTERM, then SIGKILL to whatever is still there after 5 s; Slurm's first, munged last.
+slurm_daemons=""
+munged_pid=""
+stop() {
+    [ -n "$1" ] || return 0
+    kill $1 2>/dev/null
+    local alive=""
+    for _ in $(seq 50); do
+        alive=""
+        for pid in $1; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+        [ -z "$alive" ] && return 0
+        sleep 0.1
+    done
+    kill -9 $alive 2>/dev/null
+}
+cleanup() {
+    # Each job step's slurmstepd lingers a few seconds after its step; let them finish first.
+    for _ in $(seq 100); do pgrep -x slurmstepd >/dev/null || break; sleep 0.1; done
+    stop "$slurm_daemons"
+    stop "$munged_pid"
+    wait 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+    echo "slurm_test: FAIL: $*" >&2
+    for f in "$work"/log/*; do echo "--- $f"; tail -n 20 "$f"; done >&2
+    exit 1
+}
+
+mkdir -p "$work"/state "$work"/spool "$work"/log "$work"/munge
+chmod 700 "$work/munge"
+head -c 1024 /dev/urandom >"$work/munge/key"
+chmod 600 "$work/munge/key"
+munged --foreground --force --socket="$work/munge/sock" --key-file="$work/munge/key" --pid-file="$work/munge/pid" \
+    --log-file="$work/munge/log" --seed-file="$work/munge/seed" >"$work/log/munged.log" 2>&1 &
+munged_pid=$!
+for _ in $(seq 50); do [ -S "$work/munge/sock" ] && break; sleep 0.1; done
+[ -S "$work/munge/sock" ] || fail "munged did not start"
+
+node=$(hostname -s)
+port=$((20000 + $$ % 20000))
+cat >"$work/slurm.conf" <<CONF
+ClusterName=msgpasstest
+SlurmctldHost=$node(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket=$work/munge/sock
+StateSaveLocation=$work/state
+SlurmdSpoolDir=$work/spool
+SlurmctldPidFile=$work/slurmctld.pid
+SlurmdPidFile=$work/slurmd.pid
+SlurmctldLogFile=$work/log/slurmctld.log
+SlurmdLogFile=$work/log/slurmd.log
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=pmi2
+JobCompType=jobcomp/none
+AccountingStorageType=accounting_storage/none
+ReturnToService=2
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
+PartitionName=test Nodes=ALL Default=YES MaxTime=10 State=UP OverSubscribe=FORCE:16
+CONF
+export SLURM_CONF=$work/slurm.conf
+slurmctld -D >"$work/log/slurmctld.out" 2>&1 &
+slurm_daemons=$!
+slurmd -D >"$work/log/slurmd.out" 2>&1 &
+slurm_daemons="$slurm_daemons $!"
+for _ in $(seq 60); do
+    sinfo -h -o %t 2>/dev/null | grep -q idle && break
+    sleep 0.5
+done
+sinfo -h -o %t | grep -q idle || fail "the node never became idle"
+
+out=$(timeout 60 srun -n 4 -O "$hello" 2>&1) || fail "srun -n 4 hello failed: $out"
+for r in 0 1 2 3; do
+    echo "$out" | grep -q "rank $r of 4" || fail "srun -n 4 hello: no line from rank $r of 4: $out"
+done
+echo "ok: srun -n 4 hello"
+
+out=$(timeout 120 srun -n 4 -O "$p2p" 2>&1) || fail "srun -n 4 of the point-to-point test failed: $out"
+echo "$out" | grep -q "4 ranks: [0-9]* passed, 0 failed" || fail "point-to-point test summary missing: $out"
+echo "ok: srun -n 4 point-to-point test"
+
+out=$(timeout 60 srun -n 2 -O --mpi=none "$hello" 2>&1) && fail "srun --mpi=none should fail, gave: $out"
+echo "$out" | grep -q "without a PMI plugin" || fail "srun --mpi=none: the error does not name the missing PMI plugin: $out"
+echo "ok: srun --mpi=none is refused with a clear message"
