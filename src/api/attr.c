@@ -29,6 +29,16 @@ static int free_keyval(enum mp_attr_kind kind, int *keyval, const char *call)
     return rc == MPI_SUCCESS ? rc : attr_error(NULL, rc, call, *keyval);
 }
 
+/* `c`: the communicator whose handler reports errors (NULL for datatypes). */
+static int get_attr(enum mp_attr_kind kind, struct mp_comm *c, int handle, int keyval, void *attribute_val, int *flag,
+                    const char *call)
+{
+    MP_CHECK_PTR(c, attribute_val, call);
+    MP_CHECK_PTR(c, flag, call);
+    int rc = mp_attr_get(kind, handle, keyval, (void **)attribute_val, flag);
+    return rc == MPI_SUCCESS ? rc : attr_error(c, rc, call, keyval);
+}
+
 MP_WEAK_ALIAS(Comm_create_keyval)
 int PMPI_Comm_create_keyval(MPI_Comm_copy_attr_function *comm_copy_attr_fn,
                             MPI_Comm_delete_attr_function *comm_delete_attr_fn, int *comm_keyval, void *extra_state)
@@ -57,10 +67,7 @@ int PMPI_Comm_get_attr(MPI_Comm comm, int comm_keyval, void *attribute_val, int 
 {
     MP_CHECK_INIT("MPI_Comm_get_attr");
     MP_GET_COMM(c, comm, "MPI_Comm_get_attr");
-    MP_CHECK_PTR(c, attribute_val, "MPI_Comm_get_attr");
-    MP_CHECK_PTR(c, flag, "MPI_Comm_get_attr");
-    int rc = mp_attr_get(MP_ATTR_COMM, comm, comm_keyval, (void **)attribute_val, flag);
-    return rc == MPI_SUCCESS ? rc : attr_error(c, rc, "MPI_Comm_get_attr", comm_keyval);
+    return get_attr(MP_ATTR_COMM, c, comm, comm_keyval, attribute_val, flag, "MPI_Comm_get_attr");
 }
 
 MP_WEAK_ALIAS(Comm_delete_attr)
@@ -106,10 +113,7 @@ int PMPI_Type_get_attr(MPI_Datatype datatype, int type_keyval, void *attribute_v
 {
     MP_CHECK_INIT("MPI_Type_get_attr");
     CHECK_TYPE(datatype, "MPI_Type_get_attr");
-    MP_CHECK_PTR(NULL, attribute_val, "MPI_Type_get_attr");
-    MP_CHECK_PTR(NULL, flag, "MPI_Type_get_attr");
-    int rc = mp_attr_get(MP_ATTR_TYPE, datatype, type_keyval, (void **)attribute_val, flag);
-    return rc == MPI_SUCCESS ? rc : attr_error(NULL, rc, "MPI_Type_get_attr", type_keyval);
+    return get_attr(MP_ATTR_TYPE, NULL, datatype, type_keyval, attribute_val, flag, "MPI_Type_get_attr");
 }
 
 MP_WEAK_ALIAS(Type_delete_attr)

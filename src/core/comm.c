@@ -276,16 +276,21 @@ static struct mp_comm *inherit(struct mp_comm *n, const struct mp_comm *parent)
 static struct mp_comm *new_intra(uint32_t ctx, int rank, int size, const int *world_of, int hidden)
 {
     int *w = copy_ranks(world_of, size);
-    return w ? mp_comm_new(ctx, rank, size, w, hidden) : NULL;
+    if (w) return mp_comm_new(ctx, rank, size, w, hidden);
+    ctx_release(ctx);
+    return NULL;
 }
 
-/* An intercommunicator over the remote group `remote[0..remote_n-1]` (taken over) with a hidden
- * intracommunicator over the local one. */
+/* An intercommunicator over the remote group `remote[0..remote_n-1]` (taken over; NULL when it
+ * could not be allocated) with a hidden intracommunicator over the local one. On failure the
+ * contexts are released. */
 static struct mp_comm *new_inter(const uint32_t ctx[2], int rank, int local_n, const int *local, int remote_n,
                                  int *remote)
 {
-    struct mp_comm *lc = new_intra(ctx[1], rank, local_n, local, 1);
+    struct mp_comm *lc = remote ? new_intra(ctx[1], rank, local_n, local, 1) : NULL;
     if (!lc) {
+        if (!remote) ctx_release(ctx[1]);
+        ctx_release(ctx[0]);
         free(remote);
         return NULL;
     }
