@@ -26,8 +26,9 @@ static uint64_t ctx_free[CTX_WORDS];
 
 /* Tags on the parent's collective context for the calls that are not collective over a whole
  * communicator; the collectives' own tags are small. */
-#define TAG_CREATE_GROUP (1 << 30)
+#define TAG_CREATE_GROUP (2 << 29)
 #define TAG_INTERCOMM (3 << 29)
+#define TAG_USER_BITS ((1 << 29) - 1) /* the part of the call's tag that goes into ours */
 #define TAG_INTER_AGREE 1
 
 static void ctx_reset(void)
@@ -435,7 +436,7 @@ int mp_comm_create_group(struct mp_comm *c, int n, const int *world_of, int myra
     if (!pr) return MPI_ERR_NO_MEM;
     uint64_t mask[CTX_WORDS];
     uint32_t ctx;
-    int rc = agree_group(c, pr, n, myrank, TAG_CREATE_GROUP | (tag & (TAG_CREATE_GROUP - 1)), mask);
+    int rc = agree_group(c, pr, n, myrank, TAG_CREATE_GROUP | (tag & TAG_USER_BITS), mask);
     free(pr);
     if (rc == MPI_SUCCESS) rc = ctx_take(mask, 1, &ctx);
     if (rc != MPI_SUCCESS) return rc;
@@ -456,7 +457,7 @@ int mp_intercomm_create(struct mp_comm *local, int local_leader, struct mp_comm 
 {
     *newcomm = MPI_COMM_NULL;
     struct inter_hello mine = {.size = local->size}, theirs;
-    int itag = TAG_INTERCOMM | (tag & (TAG_CREATE_GROUP - 1));
+    int itag = TAG_INTERCOMM | (tag & TAG_USER_BITS);
     int *local_w = copy_ranks(local->world_of, local->size);
     int *remote_w = NULL;
     int rc = local_w ? agree_intra(local, mine.mask) : MPI_ERR_NO_MEM;
