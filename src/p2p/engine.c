@@ -432,11 +432,11 @@ static void on_data(const void *payload, size_t len)
 static int place_data(int world_peer, const void *hdr, const void *prefix, size_t len, void **dest, size_t *room)
 {
     (void)world_peer;
+    (void)len;
     if (((const struct mp_wire_hdr *)hdr)->type != MP_MSG_DATA) return 0;
     struct mp_request *r = req_of(load_u64(prefix));
     *dest = (char *)r->buf + r->done;
     *room = r->done < r->bytes ? r->bytes - r->done : 0;
-    (void)len;
     return 1;
 }
 
