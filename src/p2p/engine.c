@@ -69,6 +69,7 @@ static struct {
     struct mp_unexp *early_head, *early_tail; /* packets for contexts not created here yet */
     unsigned rndv_sends;                      /* rendezvous sends of this process not complete yet */
     int tcp_on;                               /* shm always runs (a rank's messages to itself) */
+    int shm_peers;                            /* other ranks reached through shm */
 } eng;
 
 static inline uint64_t req_id(const struct mp_request *r)
@@ -634,8 +635,9 @@ void mp_p2p_comm_detach(struct mp_comm *c)
     c->mq = c->mq_coll = NULL;
 }
 
-int mp_p2p_wait_fd(void)
+int mp_p2p_wait_fd(int *all)
 {
+    *all = eng.shm_peers == 0;
     return eng.tcp_on ? mp_tl_tcp.wait_fd() : -1;
 }
 
@@ -659,6 +661,7 @@ int mp_p2p_init(const int *host_of)
     for (int r = 0; rc == MPI_SUCCESS && r < n; r++) {
         eng.peers[r].world = r;
         eng.peers[r].tl = mp_tl_choose(&plan, host_of, mp_g.world_rank, r);
+        eng.shm_peers += r != mp_g.world_rank && eng.peers[r].tl == &mp_tl_shm;
         if (tl_of) tl_of[r] = eng.peers[r].tl;
     }
     if (rc == MPI_SUCCESS && tl_of) mp_tl_log_choice(tl_of, n);

@@ -21,21 +21,25 @@ void mp_idle_init(void)
              mp_g.oversubscribed ? " (oversubscribed host)" : "");
 }
 
-/* A TCP poll is a system call, some twenty times a shm poll: spin that many fewer. */
+/* A poll with TCP in use makes a system call, some twenty times a shm poll: spin that many
+ * fewer. */
 #define TCP_POLL_COST 20
 
 void mp_idle_wait(struct mp_idle *b)
 {
     b->polls++;
-    int fd = mp_p2p_wait_fd();
+    int all;
+    int fd = mp_p2p_wait_fd(&all);
+    int tcp_only = fd >= 0 && all;
     if (b->polls < (fd >= 0 ? spin_polls / TCP_POLL_COST : spin_polls)) {
         mp_cpu_relax();
         return;
     }
-    /* Over TCP a waiting rank sleeps in poll() at once rather than yielding: the kernel wakes it
-     * the moment data arrives, and on a busy host a sleeper gets the core back sooner than a
-     * rank that keeps yielding. shm rings are only polled, between sleeps. */
-    if (fd < 0 && b->polls < spin_polls + yield_polls) {
+    /* With only TCP peers a waiting rank sleeps in poll() at once rather than yielding: the
+     * kernel wakes it the moment data arrives, and on a busy host a sleeper gets the core back
+     * sooner than a rank that keeps yielding. shm rings wake nobody: they are polled between
+     * sleeps, so with shm peers the rank yields first. */
+    if (!tcp_only && b->polls < spin_polls + yield_polls) {
         sched_yield();
         return;
     }
