@@ -79,6 +79,7 @@ static struct {
     struct mp_tl_ops *net; /* tcp or ofi when some peer needs it; shm always runs (messages to self) */
     char *scratch;         /* one packet's payload, packed from a non-contiguous buffer */
     size_t scratch_len;
+    int shm_peers; /* other ranks reached through shm */
 } eng;
 
 static inline uint64_t req_id(const struct mp_request *r)
@@ -534,12 +535,12 @@ static void on_data(const void *payload, size_t len)
 static int place_data(int world_peer, const void *hdr, const void *prefix, size_t len, void **dest, size_t *room)
 {
     (void)world_peer;
+    (void)len;
     if (((const struct mp_wire_hdr *)hdr)->type != MP_MSG_DATA) return 0;
     struct mp_request *r = req_of(load_u64(prefix));
     if (r->layout) return 0; /* unpacked fragment by fragment (the sender was told, in the CTS) */
     *dest = (char *)r->buf + r->done;
     *room = r->done < r->bytes ? r->bytes - r->done : 0;
-    (void)len;
     return 1;
 }
 
@@ -861,8 +862,9 @@ void mp_p2p_comm_detach(struct mp_comm *c)
     c->mq = c->mq_coll = NULL;
 }
 
-int mp_p2p_wait_fd(void)
+int mp_p2p_wait_fd(int *all)
 {
+    *all = eng.shm_peers == 0;
     return eng.net && eng.net->wait_fd ? eng.net->wait_fd() : -1;
 }
 
@@ -886,6 +888,7 @@ int mp_p2p_init(const int *host_of)
     for (int r = 0; rc == MPI_SUCCESS && r < n; r++) {
         eng.peers[r].world = r;
         eng.peers[r].tl = mp_tl_choose(&plan, host_of, mp_g.world_rank, r);
+        eng.shm_peers += r != mp_g.world_rank && eng.peers[r].tl == &mp_tl_shm;
         if (tl_of) tl_of[r] = eng.peers[r].tl;
     }
     if (rc == MPI_SUCCESS && tl_of) mp_tl_log_choice(tl_of, n);

@@ -99,7 +99,8 @@ void mp_p2p_comm_detach(struct mp_comm *comm);
 
 /* Runs every transport's progress once; returns the number of events handled. */
 int mp_progress(void);
-/* A descriptor that polls readable when a transport has work for progress, or -1 (idle.c). */
-int mp_p2p_wait_fd(void);
+/* A descriptor that polls readable when a transport has work for progress, or -1 (idle.c);
+ * *all: whether it signals all traffic (no peer but this rank itself is reached by polling). */
+int mp_p2p_wait_fd(int *all);
 
 #endif
