@@ -51,42 +51,40 @@ static inline size_t step(struct cursor *c, char **p, size_t max)
     return n;
 }
 
-void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t offset, void *out, size_t len)
+/* Copies between the packed stream and the buffer's blocks; `unpack` is a constant at each call,
+ * so each caller gets its own loop. */
+static inline void copy(const struct mp_dtype *dt, char *buf, size_t offset, char *stream, size_t len, int unpack)
 {
     if (len == 0) return;
     if (dt->dense) {
-        memcpy(out, (const char *)inbuf + offset, len);
+        if (unpack)
+            memcpy(buf + offset, stream, len);
+        else
+            memcpy(stream, buf + offset, len);
         return;
     }
     struct cursor c;
-    seek(&c, dt, inbuf, offset);
-    char *o = out;
+    seek(&c, dt, buf, offset);
     while (len) {
         char *p;
         size_t n = step(&c, &p, len);
-        memcpy(o, p, n);
-        o += n;
+        if (unpack)
+            memcpy(p, stream, n);
+        else
+            memcpy(stream, p, n);
+        stream += n;
         len -= n;
     }
 }
 
+void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t offset, void *out, size_t len)
+{
+    copy(dt, (char *)inbuf, offset, out, len, 0);
+}
+
 void mp_dtype_unpack(const struct mp_dtype *dt, void *outbuf, size_t offset, const void *in, size_t len)
 {
-    if (len == 0) return;
-    if (dt->dense) {
-        memcpy((char *)outbuf + offset, in, len);
-        return;
-    }
-    struct cursor c;
-    seek(&c, dt, outbuf, offset);
-    const char *i = in;
-    while (len) {
-        char *p;
-        size_t n = step(&c, &p, len);
-        memcpy(p, i, n);
-        i += n;
-        len -= n;
-    }
+    copy(dt, outbuf, offset, (char *)in, len, 1);
 }
 
 int mp_dtype_iov(const struct mp_dtype *dt, const void *buf, size_t offset, size_t len, struct iovec *iov, int max,

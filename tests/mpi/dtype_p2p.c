@@ -3,10 +3,12 @@
  * matrix columns (vector) into contiguous arrays and back, lower triangles (indexed), C structs
  * with gaps received into a differently laid out struct of the same type signature, resized
  * column types with counts > 1, halo faces of a 3-D array (subarray, C and Fortran order), pair
- * types, MPI_PACKED messages from MPI_Pack, persistent and synchronous sends, types freed while
+ * types, MPI_PACKED messages from MPI_Pack, Sendrecv_replace, persistent and synchronous sends, types freed while
  * a request uses them, truncation, and MPI_Get_count / MPI_Get_elements of partial messages.
  * Bytes the receive type does not cover must stay untouched. */
 #include "check.h"
+
+#include <stddef.h>
 
 static int rank, size, right, left;
 
@@ -71,6 +73,29 @@ static void columns(void)
         free(m);
         free(got);
         free(flat);
+    }
+}
+
+/* MPI_Sendrecv_replace of a column: the other columns stay as they were. */
+static void replace_column(void)
+{
+    for (int k = 0; k < NSIZES; k++) {
+        int n = sizes[k];
+        chk_case("Sendrecv_replace of a column n=%d", n);
+        double *m = chk_malloc(sizeof(double) * 3 * (size_t)n);
+        MPI_Datatype col;
+        MPI_OK(MPI_Type_vector(n, 1, 3, MPI_DOUBLE, &col));
+        MPI_OK(MPI_Type_commit(&col));
+        for (long i = 0; i < 3L * n; i++) m[i] = val(rank, 16, i);
+        MPI_Status st;
+        MPI_OK(MPI_Sendrecv_replace(m + 1, 1, col, right, 16, left, 16, MPI_COMM_WORLD, &st));
+        CHECK_STATUS(&st, left, 16, col, 1, "replaced column");
+        for (long i = 0; i < n; i++)
+            CHECK(m[3 * i] == val(rank, 16, 3 * i) && m[3 * i + 1] == val(left, 16, 3 * i + 1) &&
+                      m[3 * i + 2] == val(rank, 16, 3 * i + 2),
+                  "row %ld", i);
+        MPI_OK(MPI_Type_free(&col));
+        free(m);
     }
 }
 
@@ -420,8 +445,14 @@ static void truncation(MPI_Comm comm)
         MPI_Error_class(rc, &cls);
         CHECK_INT(cls, MPI_ERR_TRUNCATE, "error class of a truncated receive");
         MPI_OK(MPI_Wait(&rq, MPI_STATUS_IGNORE));
-        for (long i = 0; i < room; i++)
-            CHECK(got[2 * i] == val(left, 13, 2 * i) && got[2 * i + 1] == -4.0, "row %ld", i);
+        /* The standard leaves the receive buffer open after a truncation; libmsgpass delivers
+         * the part that fits, and no implementation may write outside the type's blocks. */
+        for (long i = 0; i < room; i++) {
+#ifdef MSGPASS_VERSION_STRING
+            CHECK(got[2 * i] == val(left, 13, 2 * i), "row %ld", i);
+#endif
+            CHECK(got[2 * i + 1] == -4.0, "gap of row %ld written", i);
+        }
         for (long i = 2L * room; i < 2L * n; i++) CHECK(got[i] == -4.0, "got[%ld] written past the type", i);
         MPI_OK(MPI_Type_free(&col));
         MPI_OK(MPI_Type_free(&rcol));
@@ -489,6 +520,7 @@ int main(int argc, char **argv)
     MPI_OK(MPI_Comm_dup(MPI_COMM_WORLD, &ret));
     MPI_OK(MPI_Comm_set_errhandler(ret, MPI_ERRORS_RETURN));
     columns();
+    replace_column();
     triangle();
     structs();
     resized_columns();
