@@ -2,7 +2,8 @@
  * receives from the previous), every message size class from eager to single-copy size:
  * matrix columns (vector) into contiguous arrays and back, lower triangles (indexed), C structs
  * with gaps received into a differently laid out struct of the same type signature, resized
- * column types with counts > 1, halo faces of a 3-D array (subarray, C and Fortran order), pair
+ * column types with counts > 1, halo faces of a 3-D array (subarray, C and Fortran order), a
+ * distributed-array scatter (darray, block and cyclic), pair
  * types, MPI_PACKED messages from MPI_Pack, Sendrecv_replace, persistent and synchronous sends, types freed while
  * a request uses them, truncation, and MPI_Get_count / MPI_Get_elements of partial messages.
  * Bytes the receive type does not cover must stay untouched. */
@@ -420,6 +421,74 @@ static void freed_while_in_use(void)
     }
 }
 
+static int holds(int i, int g, int distrib, int darg, int p, int coord)
+{
+    if (distrib == MPI_DISTRIBUTE_NONE) return 1;
+    if (distrib == MPI_DISTRIBUTE_BLOCK) {
+        int b = darg == MPI_DISTRIBUTE_DFLT_DARG ? (g + p - 1) / p : darg;
+        return i / b == coord;
+    }
+    int b = darg == MPI_DISTRIBUTE_DFLT_DARG ? 1 : darg;
+    return (i / b) % p == coord;
+}
+
+/* Rank 0 scatters a 2-D global array by distributed-array types (block x cyclic over a
+ * size x 1 grid, then 1 x size); every rank receives its part contiguously, in memory order. */
+static void darray_scatter(void)
+{
+    static const int g[2] = {37, 23};
+    for (int variant = 0; variant < 4; variant++) {
+        int order = variant & 1 ? MPI_ORDER_FORTRAN : MPI_ORDER_C;
+        int ps[2] = {variant & 2 ? 1 : size, variant & 2 ? size : 1};
+        int dist[2] = {MPI_DISTRIBUTE_BLOCK, MPI_DISTRIBUTE_CYCLIC}, darg[2] = {MPI_DISTRIBUTE_DFLT_DARG, 3};
+        if (variant & 2) {
+            dist[0] = MPI_DISTRIBUTE_CYCLIC;
+            dist[1] = MPI_DISTRIBUTE_BLOCK;
+            darg[0] = 2;
+            darg[1] = MPI_DISTRIBUTE_DFLT_DARG;
+        }
+        chk_case("darray scatter variant %d", variant);
+        double *global = chk_malloc(sizeof(double) * (size_t)(g[0] * g[1]));
+        for (int i = 0; i < g[0] * g[1]; i++) global[i] = val(0, 17, i);
+        MPI_Datatype mine;
+        MPI_OK(MPI_Type_create_darray(size, rank, 2, g, dist, darg, ps, order, MPI_DOUBLE, &mine));
+        MPI_OK(MPI_Type_commit(&mine));
+        int bytes = -1;
+        MPI_OK(MPI_Type_size(mine, &bytes));
+        int n = bytes / (int)sizeof(double);
+        double *local = chk_malloc(sizeof(double) * (size_t)(n + 1));
+        MPI_Request rq;
+        MPI_OK(MPI_Irecv(local, n, MPI_DOUBLE, 0, 17, MPI_COMM_WORLD, &rq));
+        if (rank == 0) {
+            for (int r = 0; r < size; r++) {
+                MPI_Datatype theirs;
+                MPI_OK(MPI_Type_create_darray(size, r, 2, g, dist, darg, ps, order, MPI_DOUBLE, &theirs));
+                MPI_OK(MPI_Type_commit(&theirs));
+                MPI_OK(MPI_Send(global, 1, theirs, r, 17, MPI_COMM_WORLD));
+                MPI_OK(MPI_Type_free(&theirs));
+            }
+        }
+        MPI_Status st;
+        MPI_OK(MPI_Wait(&rq, &st));
+        CHECK_STATUS(&st, 0, 17, MPI_DOUBLE, n, "darray part");
+        int coord[2] = {rank / ps[1], rank % ps[1]}, k = 0;
+        for (int lin = 0; lin < g[0] * g[1]; lin++) {
+            int i0 = order == MPI_ORDER_C ? lin / g[1] : lin % g[0];
+            int i1 = order == MPI_ORDER_C ? lin % g[1] : lin / g[0];
+            if (!holds(i0, g[0], dist[0], darg[0], ps[0], coord[0]) ||
+                !holds(i1, g[1], dist[1], darg[1], ps[1], coord[1]))
+                continue;
+            CHECK(k < n, "more elements held than the type's size says (%d)", n);
+            CHECK(local[k] == val(0, 17, lin), "element %d = %g, expected global %d", k, local[k], lin);
+            k++;
+        }
+        CHECK_INT(k, n, "elements held");
+        MPI_OK(MPI_Type_free(&mine));
+        free(global);
+        free(local);
+    }
+}
+
 /* A message longer than the receive type holds: MPI_ERR_TRUNCATE, the part that fits delivered. */
 static void truncation(MPI_Comm comm)
 {
@@ -528,6 +597,7 @@ int main(int argc, char **argv)
     pairs();
     packed();
     freed_while_in_use();
+    darray_scatter();
     truncation(ret);
     partial_counts();
     MPI_OK(MPI_Comm_free(&ret));
