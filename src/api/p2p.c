@@ -14,11 +14,12 @@ static inline int send_common(const void *buf, int count, MPI_Datatype type, int
     size_t bytes;
     int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &bytes);
     if (MP_UNLIKELY(rc)) return rc;
-    struct mp_dtype *layout = mp_p2p_layout(type, bytes);
-    if (MP_LIKELY(!layout) && mode != MP_SEND_SYNC && dest >= 0 && mp_send_now(buf, bytes, dest, tag, c, MP_PT2PT))
+    void *at;
+    if (mode != MP_SEND_SYNC && dest >= 0 && MP_LIKELY(!mp_p2p_layout(type, count, bytes, buf, &at)) &&
+        mp_send_now(at, bytes, dest, tag, c, MP_PT2PT))
         return MPI_SUCCESS;
     struct mp_request *r;
-    rc = mp_api_isend(buf, count, bytes, layout, dest, tag, c, mode, &r);
+    rc = mp_api_isend(buf, count, type, bytes, dest, tag, c, mode, &r);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the send");
     if (r->state != MP_RS_DONE) mp_wait_done(r);
     return mp_api_finish(r, MPI_STATUS_IGNORE, call);
@@ -33,7 +34,7 @@ static inline int isend_common(const void *buf, int count, MPI_Datatype type, in
     size_t bytes;
     int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &bytes);
     if (MP_UNLIKELY(rc)) return rc;
-    rc = mp_api_isend(buf, count, bytes, mp_p2p_layout(type, bytes), dest, tag, c, mode, request);
+    rc = mp_api_isend(buf, count, type, bytes, dest, tag, c, mode, request);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the send");
     (*request)->count = count;
     (*request)->dtype = type;
@@ -88,7 +89,7 @@ int PMPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, 
     int rc = mp_check_p2p_args("MPI_Recv", c, buf, count, datatype, source, tag, MP_ARG_RECV, &bytes);
     if (MP_UNLIKELY(rc)) return rc;
     struct mp_request *r;
-    rc = mp_api_irecv(buf, count, bytes, mp_p2p_layout(datatype, bytes), source, tag, c, &r);
+    rc = mp_api_irecv(buf, count, datatype, bytes, source, tag, c, &r);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Recv", "cannot start the receive");
     if (r->state != MP_RS_DONE) mp_wait_done(r);
     return mp_api_finish(r, status, "MPI_Recv");
@@ -103,7 +104,7 @@ int PMPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag,
     size_t bytes;
     int rc = mp_check_p2p_args("MPI_Irecv", c, buf, count, datatype, source, tag, MP_ARG_RECV, &bytes);
     if (MP_UNLIKELY(rc)) return rc;
-    rc = mp_api_irecv(buf, count, bytes, mp_p2p_layout(datatype, bytes), source, tag, c, request);
+    rc = mp_api_irecv(buf, count, datatype, bytes, source, tag, c, request);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Irecv", "cannot start the receive");
     (*request)->count = count;
     (*request)->dtype = datatype;
@@ -122,9 +123,9 @@ int PMPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int
     rc = mp_check_p2p_args("MPI_Sendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rbytes);
     if (MP_UNLIKELY(rc)) return rc;
     struct mp_request *rr, *sr;
-    rc = mp_api_irecv(recvbuf, recvcount, rbytes, mp_p2p_layout(recvtype, rbytes), source, recvtag, c, &rr);
+    rc = mp_api_irecv(recvbuf, recvcount, recvtype, rbytes, source, recvtag, c, &rr);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Sendrecv", "cannot start the receive");
-    rc = mp_api_isend(sendbuf, sendcount, sbytes, mp_p2p_layout(sendtype, sbytes), dest, sendtag, c, MP_SEND_STD, &sr);
+    rc = mp_api_isend(sendbuf, sendcount, sendtype, sbytes, dest, sendtag, c, MP_SEND_STD, &sr);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Sendrecv", "cannot start the send");
     if (sr->state != MP_RS_DONE) mp_wait_done(sr);
     int rc_send = mp_api_finish(sr, MPI_STATUS_IGNORE, "MPI_Sendrecv");
@@ -150,8 +151,7 @@ int PMPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest,
     /* The message arrives packed into tmp and is unpacked once the send is done with buf. */
     struct mp_request *rr, *sr;
     rc = mp_irecv(tmp, bytes, source, recvtag, c, MP_PT2PT, &rr);
-    if (rc == MPI_SUCCESS)
-        rc = mp_api_isend(buf, count, bytes, mp_p2p_layout(datatype, bytes), dest, sendtag, c, MP_SEND_STD, &sr);
+    if (rc == MPI_SUCCESS) rc = mp_api_isend(buf, count, datatype, bytes, dest, sendtag, c, MP_SEND_STD, &sr);
     if (MP_UNLIKELY(rc)) {
         free(tmp);
         return mp_error(c, rc, "MPI_Sendrecv_replace", "cannot start the exchange");

@@ -28,26 +28,40 @@ static inline int mp_check_p2p_args(const char *call, struct mp_comm *c, const v
     return mp_check_p2p_args_slow(call, c, buf, count, type, peer, tag, dir, bytes);
 }
 
-/* After the checks passed: the datatype when a message of it must be gathered or scattered, NULL
- * when it is `bytes` contiguous bytes at the buffer. */
-static inline struct mp_dtype *mp_p2p_layout(MPI_Datatype type, size_t bytes)
+/* After the checks passed: how `count` elements of `type` (`bytes` packed bytes) lie at buf.
+ * NULL when they are `bytes` contiguous bytes from *at, else the datatype whose blocks must be
+ * gathered or scattered. */
+static inline struct mp_dtype *mp_p2p_layout(MPI_Datatype type, int count, size_t bytes, const void *buf, void **at)
 {
     struct mp_dtype *dt = mp_dtype_get(type);
-    return MP_LIKELY(dt->dense) || bytes == 0 ? NULL : dt;
+    *at = (void *)buf;
+    if (MP_LIKELY(dt->dense) || bytes == 0) return NULL;
+    /* One block in all (a plane of an array, one field of a struct): contiguous after all, at an
+     * offset, so it keeps every protocol, single copy included. */
+    const struct mp_dtype_run *r = dt->runs;
+    if (dt->nruns == 1 && r->count == 1 && (count == 1 || (MPI_Aint)r->len == dt->extent)) {
+        *at = (char *)buf + r->disp;
+        return NULL;
+    }
+    return dt;
 }
 
-/* Starts a send or receive of `count` elements described by mp_check_p2p_args / mp_p2p_layout. */
-static inline int mp_api_isend(const void *buf, int count, size_t bytes, struct mp_dtype *layout, int peer, int tag,
+/* Starts a send or receive of `count` elements of `type` that passed mp_check_p2p_args. */
+static inline int mp_api_isend(const void *buf, int count, MPI_Datatype type, size_t bytes, int peer, int tag,
                                struct mp_comm *c, enum mp_send_mode mode, struct mp_request **req)
 {
-    if (MP_LIKELY(!layout)) return mp_isend(buf, bytes, peer, tag, c, MP_PT2PT, mode, req);
+    void *at;
+    struct mp_dtype *layout = mp_p2p_layout(type, count, bytes, buf, &at);
+    if (MP_LIKELY(!layout)) return mp_isend(at, bytes, peer, tag, c, MP_PT2PT, mode, req);
     return mp_isend_typed(buf, (size_t)count, layout, peer, tag, c, MP_PT2PT, mode, req);
 }
 
-static inline int mp_api_irecv(void *buf, int count, size_t bytes, struct mp_dtype *layout, int peer, int tag,
+static inline int mp_api_irecv(void *buf, int count, MPI_Datatype type, size_t bytes, int peer, int tag,
                                struct mp_comm *c, struct mp_request **req)
 {
-    if (MP_LIKELY(!layout)) return mp_irecv(buf, bytes, peer, tag, c, MP_PT2PT, req);
+    void *at;
+    struct mp_dtype *layout = mp_p2p_layout(type, count, bytes, buf, &at);
+    if (MP_LIKELY(!layout)) return mp_irecv(at, bytes, peer, tag, c, MP_PT2PT, req);
     return mp_irecv_typed(buf, (size_t)count, layout, peer, tag, c, MP_PT2PT, req);
 }
 

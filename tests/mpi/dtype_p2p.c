@@ -100,6 +100,35 @@ static void replace_column(void)
     }
 }
 
+/* Types that are one block at an offset (a field, a plane) move like contiguous bytes. */
+static void one_block(void)
+{
+    static const int counts[] = {10, 5000, 100000};
+    for (int k = 0; k < 3; k++) {
+        int n = counts[k];
+        chk_case("one block at an offset n=%d", n);
+        MPI_Datatype s_t, r_t;
+        MPI_OK(MPI_Type_create_hindexed(1, (int[]){n}, (MPI_Aint[]){2 * sizeof(double)}, MPI_DOUBLE, &s_t));
+        MPI_OK(MPI_Type_create_hindexed(1, (int[]){n}, (MPI_Aint[]){sizeof(double)}, MPI_DOUBLE, &r_t));
+        MPI_OK(MPI_Type_commit(&s_t));
+        MPI_OK(MPI_Type_commit(&r_t));
+        double *a = chk_malloc(sizeof(double) * (size_t)(n + 3)), *b = chk_malloc(sizeof(double) * (size_t)(n + 3));
+        for (int i = 0; i < n + 3; i++) {
+            a[i] = val(rank, 18, i);
+            b[i] = -5.0;
+        }
+        MPI_Status st;
+        MPI_OK(MPI_Sendrecv(a, 1, s_t, right, 18, b, 1, r_t, left, 18, MPI_COMM_WORLD, &st));
+        CHECK_STATUS(&st, left, 18, MPI_DOUBLE, n, "one block");
+        CHECK(b[0] == -5.0 && b[n + 1] == -5.0 && b[n + 2] == -5.0, "bytes around the block written");
+        for (int i = 0; i < n; i++) CHECK(b[i + 1] == val(left, 18, i + 2), "element %d = %g", i, b[i + 1]);
+        MPI_OK(MPI_Type_free(&s_t));
+        MPI_OK(MPI_Type_free(&r_t));
+        free(a);
+        free(b);
+    }
+}
+
 /* Lower triangle of a k x k int matrix (indexed), into a zeroed matrix with the same type. */
 static void triangle(void)
 {
@@ -590,6 +619,7 @@ int main(int argc, char **argv)
     MPI_OK(MPI_Comm_set_errhandler(ret, MPI_ERRORS_RETURN));
     columns();
     replace_column();
+    one_block();
     triangle();
     structs();
     resized_columns();
