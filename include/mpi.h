@@ -156,6 +156,11 @@ typedef MPI_Comm_errhandler_function MPI_Comm_errhandler_fn;
 #define MPI_ORDER_C 56
 #define MPI_ORDER_FORTRAN 57
 
+#define MPI_DISTRIBUTE_BLOCK 121
+#define MPI_DISTRIBUTE_CYCLIC 122
+#define MPI_DISTRIBUTE_NONE 123
+#define MPI_DISTRIBUTE_DFLT_DARG (-49767)
+
 #define MPI_OP_NULL ((MPI_Op)0)
 #define MPI_MAX ((MPI_Op)1)
 #define MPI_MIN ((MPI_Op)2)
@@ -453,6 +458,10 @@ MP_DECLARE(int, Type_create_subarray,
            (int ndims, const int array_of_sizes[], const int array_of_subsizes[], const int array_of_starts[],
             int order, MPI_Datatype oldtype, MPI_Datatype *newtype));
 MP_DECLARE(int, Type_dup, (MPI_Datatype oldtype, MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_darray,
+           (int size, int rank, int ndims, const int array_of_gsizes[], const int array_of_distribs[],
+            const int array_of_dargs[], const int array_of_psizes[], int order, MPI_Datatype oldtype,
+            MPI_Datatype *newtype));
 MP_DECLARE(int, Type_size_x, (MPI_Datatype datatype, MPI_Count *size));
 MP_DECLARE(int, Type_get_extent, (MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent));
 MP_DECLARE(int, Type_get_extent_x, (MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent));
