@@ -249,13 +249,13 @@ static int imrecv_common(void *buf, int count, MPI_Datatype type, MPI_Message *m
         return mp_error(NULL, MPI_ERR_REQUEST, call, "MPI_MESSAGE_NULL (argument message)");
     struct mp_unexp *msg = *message;
     struct mp_comm *c = msg == MPI_MESSAGE_NO_PROC ? mp_comm_get(MPI_COMM_WORLD) : msg->comm;
-    size_t bytes;
-    int rc = mp_check_p2p_args(call, c, buf, count, type, MPI_ANY_SOURCE, MPI_ANY_TAG, MP_ARG_RECV, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, MPI_ANY_SOURCE, MPI_ANY_TAG, MP_ARG_RECV, &m);
     if (rc) return rc;
     if (msg == MPI_MESSAGE_NO_PROC)
-        rc = mp_irecv(buf, bytes, MPI_PROC_NULL, MPI_ANY_TAG, c, MP_PT2PT, req);
+        rc = mp_api_irecv(buf, count, &m, MPI_PROC_NULL, MPI_ANY_TAG, c, req);
     else
-        rc = mp_imrecv(buf, bytes, msg, req);
+        rc = mp_imrecv(m.layout ? buf : m.at, m.bytes, m.layout, (size_t)count, msg, req);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the receive");
     *message = MPI_MESSAGE_NULL;
     (*req)->count = count;
@@ -290,12 +290,14 @@ int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, in
     MP_CHECK_INIT("MPI_Isendrecv");
     MP_GET_COMM(c, comm, "MPI_Isendrecv");
     MP_CHECK_REQ_ARG(c, request, "MPI_Isendrecv");
-    size_t sbytes, rbytes;
-    int rc = mp_check_p2p_args("MPI_Isendrecv", c, sendbuf, sendcount, sendtype, dest, sendtag, MP_ARG_SEND, &sbytes);
+    struct mp_p2p_msg sm, rm;
+    int rc = mp_check_p2p_args("MPI_Isendrecv", c, sendbuf, sendcount, sendtype, dest, sendtag, MP_ARG_SEND, &sm);
     if (rc) return rc;
-    rc = mp_check_p2p_args("MPI_Isendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rbytes);
+    rc = mp_check_p2p_args("MPI_Isendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rm);
     if (rc) return rc;
-    rc = mp_isendrecv(sendbuf, sbytes, dest, sendtag, recvbuf, rbytes, source, recvtag, NULL, c, request);
+    rc = mp_isendrecv(sm.layout ? sendbuf : sm.at, sm.bytes, sm.layout, (size_t)sendcount, dest, sendtag,
+                      rm.layout ? recvbuf : rm.at, rm.bytes, rm.layout, (size_t)recvcount, source, recvtag, NULL, c,
+                      request);
     if (rc) return mp_error(c, rc, "MPI_Isendrecv", "cannot start the exchange");
     (*request)->count = recvcount;
     (*request)->dtype = recvtype;
@@ -309,15 +311,17 @@ int PMPI_Isendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest
     MP_CHECK_INIT("MPI_Isendrecv_replace");
     MP_GET_COMM(c, comm, "MPI_Isendrecv_replace");
     MP_CHECK_REQ_ARG(c, request, "MPI_Isendrecv_replace");
-    size_t bytes;
-    int rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, dest, sendtag, MP_ARG_SEND, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, dest, sendtag, MP_ARG_SEND, &m);
     if (rc) return rc;
-    rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, source, recvtag, MP_ARG_RECV, &bytes);
+    rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, source, recvtag, MP_ARG_RECV, &m);
     if (rc) return rc;
-    void *tmp = malloc(bytes ? bytes : 1);
+    void *tmp = malloc(m.bytes ? m.bytes : 1);
     if (!tmp)
-        return mp_error(c, MPI_ERR_NO_MEM, "MPI_Isendrecv_replace", "no memory for a %zu-byte bounce buffer", bytes);
-    rc = mp_isendrecv(buf, bytes, dest, sendtag, buf, bytes, source, recvtag, tmp, c, request);
+        return mp_error(c, MPI_ERR_NO_MEM, "MPI_Isendrecv_replace", "no memory for a %zu-byte bounce buffer", m.bytes);
+    void *at = m.layout ? buf : m.at;
+    rc = mp_isendrecv(at, m.bytes, m.layout, (size_t)count, dest, sendtag, at, m.bytes, m.layout, (size_t)count, source,
+                      recvtag, tmp, c, request);
     if (rc) {
         free(tmp);
         return mp_error(c, rc, "MPI_Isendrecv_replace", "cannot start the exchange");
