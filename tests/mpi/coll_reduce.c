@@ -290,7 +290,8 @@ int main(int argc, char **argv)
     MPI_OK(MPI_Comm_split(MPI_COMM_WORLD, me % 2, np - me, &split));
     for (nb = 0; nb < 2; nb++) {
         run_all(MPI_COMM_WORLD, "WORLD");
-        run_all(split, "split(parity, reversed keys)");
+        /* Above 8 ranks the halves are sizes the 8-rank run covers: keep the suite short. */
+        if (np <= 8) run_all(split, "split(parity, reversed keys)");
     }
     nb = 1;
     chk_case("dup: Allreduce 2INT ordered user op");
