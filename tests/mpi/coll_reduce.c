@@ -12,6 +12,9 @@ static const char *kind_name[NKINDS] = {"int SUM", "double MAX", "2INT MINLOC", 
 static MPI_Datatype contig3;
 static MPI_Op range_op;
 static int nb; /* use the nonblocking forms */
+/* Predefined ops on a derived type made of one predefined type: libmsgpass takes them, Open MPI
+ * and MPICH refuse (MPI_ERR_OP), so the suite skips that kind there. */
+static int derived_ok;
 
 typedef struct {
     int lo, hi;
@@ -225,6 +228,7 @@ static void run_all(MPI_Comm comm, const char *cname)
     for (int ci = 0; ci < 5; ci++) {
         size_t n = counts[ci];
         for (int k = 0; k < NKINDS; k++) {
+            if (k == K_CONTIG && !derived_ok) continue;
             /* The largest count once per comm with the two most telling ops, to keep the suite short. */
             if (n > 1000 && k != K_SUM && k != K_RANGE) continue;
             for (int ip = 0; ip < 2; ip++) {
@@ -268,6 +272,7 @@ static void test_local(void)
     CHECK(b[0].lo == 0 && b[0].hi == 6, "Reduce_local ordered: (%d,%d)", b[0].lo, b[0].hi);
     CHECK(b[1].lo == -1000000, "Reduce_local non-adjacent: %d", b[1].lo);
     CHECK(b[2].lo == 7 && b[2].hi == 10, "Reduce_local: (%d,%d)", b[2].lo, b[2].hi);
+    if (!derived_ok) return;
     double x[6] = {1, 2, 3, 4, 5, 6}, y[6] = {10, 20, 30, 40, 50, 60};
     MPI_OK(MPI_Reduce_local(x, y, 2, contig3, MPI_SUM));
     CHECK(y[0] == 11 && y[5] == 66, "Reduce_local on contig(3,double): %g %g", y[0], y[5]);
@@ -283,6 +288,10 @@ int main(int argc, char **argv)
     MPI_OK(MPI_Type_contiguous(3, MPI_DOUBLE, &contig3));
     MPI_OK(MPI_Type_commit(&contig3));
     MPI_OK(MPI_Op_create(range_fn, 0, &range_op));
+    char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len;
+    MPI_OK(MPI_Get_library_version(lib, &len));
+    derived_ok = strstr(lib, "libmsgpass") != NULL;
     test_local();
 
     MPI_Comm dup, split;
