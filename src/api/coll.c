@@ -75,6 +75,20 @@ static int leaf_block(struct mp_comm *c, const char *call, const void *own, int 
     return mp_check_buf(c, call, own, count, type, arg);
 }
 
+/* The root's side of Gatherv/Scatterv: the per-rank counts and displacements of the rooted
+ * buffer, and the root's own block (`own`, possibly MPI_IN_PLACE), which must match its entry. */
+static int rooted_v(struct mp_comm *c, const char *call, const int *counts, const char *counts_arg, const int *displs,
+                    MPI_Datatype type, const char *side, const void *own, int ocount, MPI_Datatype otype,
+                    const char *own_arg, const char *own_side)
+{
+    MP_TRY(mp_check_counts(c, call, counts, counts_arg, displs, "displs"));
+    MP_TRY(mp_check_count_type(c, call, 0, type, side));
+    if (own == MPI_IN_PLACE) return MPI_SUCCESS;
+    MP_TRY(mp_check_count_type(c, call, ocount, otype, own_side));
+    MP_TRY(mp_check_buf(c, call, own, ocount, otype, own_arg));
+    return mp_check_match(c, call, ocount, otype, counts[c->rank], type);
+}
+
 static int gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
                   MPI_Datatype recvtype, int root, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
@@ -114,13 +128,8 @@ static int gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root) {
-        MP_TRY(mp_check_counts(c, call, recvcounts, "recvcounts", displs, "displs"));
-        MP_TRY(mp_check_count_type(c, call, 0, recvtype, "recv"));
-        if (sendbuf != MPI_IN_PLACE) {
-            MP_TRY(mp_check_count_type(c, call, sendcount, sendtype, "send"));
-            MP_TRY(mp_check_buf(c, call, sendbuf, sendcount, sendtype, "sendbuf"));
-            MP_TRY(mp_check_match(c, call, sendcount, sendtype, recvcounts[root], recvtype));
-        }
+        MP_TRY(rooted_v(c, call, recvcounts, "recvcounts", displs, recvtype, "recv", sendbuf, sendcount, sendtype,
+                        "sendbuf", "send"));
     } else {
         MP_TRY(leaf_block(c, call, sendbuf, sendcount, sendtype, "sendbuf", "send"));
     }
@@ -184,13 +193,8 @@ static int scatterv(const void *sendbuf, const int sendcounts[], const int displ
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root) {
-        MP_TRY(mp_check_counts(c, call, sendcounts, "sendcounts", displs, "displs"));
-        MP_TRY(mp_check_count_type(c, call, 0, sendtype, "send"));
-        if (recvbuf != MPI_IN_PLACE) {
-            MP_TRY(mp_check_count_type(c, call, recvcount, recvtype, "recv"));
-            MP_TRY(mp_check_buf(c, call, recvbuf, recvcount, recvtype, "recvbuf"));
-            MP_TRY(mp_check_match(c, call, sendcounts[root], sendtype, recvcount, recvtype));
-        }
+        MP_TRY(rooted_v(c, call, sendcounts, "sendcounts", displs, sendtype, "send", recvbuf, recvcount, recvtype,
+                        "recvbuf", "recv"));
     } else {
         MP_TRY(leaf_block(c, call, recvbuf, recvcount, recvtype, "recvbuf", "recv"));
     }
