@@ -397,7 +397,8 @@ MP_DECLARE(int, Probe, (int source, int tag, MPI_Comm comm, MPI_Status *status))
 MP_DECLARE(int, Iprobe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status));
 MP_DECLARE(int, Get_count, (const MPI_Status *status, MPI_Datatype datatype, int *count));
 
-/* ---- point-to-point extras: buffered sends, cancel, request and status queries ---- */
+/* ---- point-to-point extras: buffered sends, cancel, request and status queries, matched probes,
+ * Isendrecv ---- */
 #define MPI_BSEND_OVERHEAD 64
 MP_DECLARE(int, Buffer_attach, (void *buffer, int size));
 MP_DECLARE(int, Buffer_detach, (void *buffer_addr, int *size));
