@@ -17,6 +17,15 @@ skip() {
 [ "$(id -u)" -eq 0 ] || skip "needs root to create network namespaces"
 command -v ip >/dev/null && command -v unshare >/dev/null || skip "needs ip (iproute2) and unshare (util-linux)"
 
+# Namespaces of earlier runs that were killed before their trap could run (a ctest timeout
+# kills outright): their creator is gone, so they go now.
+for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E '^mh[0-9]+x'); do
+    owner=${ns#mh}
+    [ -d "/proc/${owner%%x*}" ] && continue
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+    ip netns del "$ns" 2>/dev/null
+done
+
 P=mh$$x
 H0=${P}h0 H1=${P}h1 H2=${P}h2 SW=${P}sw
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mh.XXXXXX")
@@ -200,10 +209,10 @@ mpi)
     else
         for hosts in "$H1:2,$H2:2" "$H0:2,$H1:1,$H2:3"; do
             n=$(echo "$hosts" | tr ',' '\n' | awk -F: '{ n += $2 } END { print n }')
-            mp -n "$n" --timeout 240 --hosts "$hosts" "$MH_MPI_DIR/$prog"
+            mp -n "$n" --timeout 150 --hosts "$hosts" "$MH_MPI_DIR/$prog"
             [ "$RC" -eq 0 ] || die "$prog on $hosts: exit code $RC"
         done
-        mp -n 5 --simulate-nodes 3 --timeout 240 "$MH_MPI_DIR/$prog"
+        mp -n 5 --simulate-nodes 3 --timeout 150 "$MH_MPI_DIR/$prog"
         [ "$RC" -eq 0 ] || die "$prog on 3 simulated nodes: exit code $RC"
     fi
     expect_nothing_left
