@@ -24,6 +24,7 @@ struct mp_comm {
     struct mp_comm *local; /* intercommunicators only: a hidden intracommunicator over the local group */
     struct mp_topo *topo;  /* Cartesian topology, or NULL */
     MPI_Info info;         /* hints set by the user (a private copy), or MPI_INFO_NULL */
+    uint32_t coll_seq;     /* collectives started on this communicator: each takes the next tag */
 };
 
 /* Returns the descriptor, or NULL when the handle names no live communicator. */

@@ -754,11 +754,26 @@ void mp_recv_matched(struct mp_request *r, struct mp_unexp *e)
     free(e);
 }
 
+/* Work above the engine that must advance whenever it does (nonblocking collectives), run by
+ * every progress pass once registered; not re-entered from its own sends. */
+static int (*progress_hook)(void);
+static int in_hook;
+
+void mp_progress_set_hook(int (*hook)(void))
+{
+    progress_hook = hook;
+}
+
 int mp_progress(void)
 {
     int events = mp_tl_shm.progress();
     if (eng.net) events += eng.net->progress();
     if (eng.busy) events += drain_outboxes();
+    if (MP_UNLIKELY(progress_hook != NULL) && !in_hook) {
+        in_hook = 1;
+        events += progress_hook();
+        in_hook = 0;
+    }
     return events;
 }
 

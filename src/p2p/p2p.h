@@ -99,8 +99,11 @@ void mp_recv_matched(struct mp_request *r, struct mp_unexp *e);
 int mp_p2p_comm_attach(struct mp_comm *comm);
 void mp_p2p_comm_detach(struct mp_comm *comm);
 
-/* Runs every transport's progress once; returns the number of events handled. */
+/* Runs every transport's progress once, then the progress hook; returns the number of events
+ * handled. */
 int mp_progress(void);
+/* Registers the one function every progress pass also runs (the nonblocking collectives'). */
+void mp_progress_set_hook(int (*hook)(void));
 /* A descriptor that polls readable when a transport has work for progress, or -1 (idle.c);
  * *all: whether it signals all traffic (no peer but this rank itself is reached by polling). */
 int mp_p2p_wait_fd(int *all);
