@@ -25,7 +25,8 @@ static const char default_rules[] = "barrier:*:*:dissemination "
                                     "reduce_scatter:*:*:pairwise reduce_scatter_block:*:*:pairwise "
                                     "scan:*:*:recursive_doubling exscan:*:*:recursive_doubling";
 
-/* Put before the table when the host is oversubscribed (more ranks than cpus): a waiting rank
+/* Put before the table when a host of the job is oversubscribed (more ranks than cpus; every rank
+ * must choose alike, so one such host decides for all): a waiting rank
  * then sleeps, so every round costs a wake-up and fewer rounds beat fewer bytes. Measured at 8
  * ranks on 2 cores: binomial bcast about twice as fast as scatter_allgather from 16K to 1M, and
  * reduce_bcast the best allreduce above 8K. */
@@ -196,11 +197,11 @@ static void init(void)
     if (user && *user) {
         parse_rules(user, "MSGPASS_COLL_RULES");
     } else {
-        if (mp_g.oversubscribed) parse_rules(oversubscribed_rules, "built-in rules");
+        if (mp_g.job_oversubscribed) parse_rules(oversubscribed_rules, "built-in rules");
         parse_rules(default_rules, "built-in rules");
     }
     MP_DEBUG("collective rules: %s%s", user && *user ? "MSGPASS_COLL_RULES" : "built-in",
-             !(user && *user) && mp_g.oversubscribed ? ", with the oversubscribed-host rules first" : "");
+             !(user && *user) && mp_g.job_oversubscribed ? ", with the oversubscribed-host rules first" : "");
     for (int k = 0; k < MP_COLL_NKINDS; k++) {
         char var[64] = "MSGPASS_COLL_";
         size_t n = strlen(var);
