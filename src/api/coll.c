@@ -8,7 +8,7 @@
 static int barrier(MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_RUN_COLL(c, call, mp_coll_barrier(c, REQ(nb, request)));
 }
@@ -29,7 +29,7 @@ static int bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_C
                  const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_count_type(c, call, count, datatype, ""));
     MP_TRY(mp_check_root(c, call, root));
@@ -93,7 +93,7 @@ static int gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
                   MPI_Datatype recvtype, int root, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root)
@@ -124,7 +124,7 @@ static int gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
                    const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root) {
@@ -158,7 +158,7 @@ static int scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
                    MPI_Datatype recvtype, int root, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root)
@@ -189,7 +189,7 @@ static int scatterv(const void *sendbuf, const int sendcounts[], const int displ
                     MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root) {

@@ -18,7 +18,7 @@ static int all_blocks(int to_all, const void *sendbuf, int sendcount, MPI_Dataty
                       const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_count_type(c, call, recvcount, recvtype, "recv"));
     MP_TRY(mp_check_buf(c, call, recvbuf, recvcount, recvtype, "recvbuf"));
@@ -53,7 +53,7 @@ static int allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                       const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_counts(c, call, recvcounts, "recvcounts", displs, "displs"));
     MP_TRY(mp_check_count_type(c, call, 0, recvtype, "recv"));
@@ -100,7 +100,7 @@ static int alltoallvw(const void *sendbuf, const int sendcounts[], const int sdi
                       MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_counts(c, call, recvcounts, "recvcounts", rdispls, "rdispls"));
     if (w)

@@ -312,5 +312,6 @@ int PMPI_Type_free(MPI_Datatype *datatype)
     if (dt->predefined)
         return mp_error(NULL, MPI_ERR_TYPE, "MPI_Type_free",
                         "predefined datatype %s cannot be freed (argument datatype)", dt->name);
-    return mp_dtype_free(datatype);
+    int rc = mp_dtype_free(datatype);
+    return rc == MPI_SUCCESS ? rc : mp_error(NULL, rc, "MPI_Type_free", "an attribute delete callback failed");
 }

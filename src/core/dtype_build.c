@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/attr.h"
 #include "core/datatype.h"
 
 struct build {
@@ -374,7 +375,10 @@ int mp_dtype_dup(MPI_Datatype oldtype, MPI_Datatype *newtype)
     struct build b = {0};
     place(&b, old, 1, 0, 0);
     int rc = make(&b, old, MPI_COMBINER_DUP, 0, NULL, 0, NULL, 1, &old, newtype);
-    if (rc == MPI_SUCCESS) mp_dtype_get(*newtype)->committed = old->committed;
+    if (rc != MPI_SUCCESS) return rc;
+    mp_dtype_get(*newtype)->committed = old->committed;
+    rc = mp_attr_copy_all(MP_ATTR_TYPE, oldtype, *newtype);
+    if (rc != MPI_SUCCESS) mp_dtype_free(newtype);
     return rc;
 }
 
