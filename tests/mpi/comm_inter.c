@@ -126,6 +126,18 @@ int main(int argc, char **argv)
     MPI_OK(MPI_Waitall(2, q, MPI_STATUSES_IGNORE));
     MPI_OK(MPI_Comm_free(&inter2));
 
+#ifdef MSGPASS_VERSION_STRING
+    /* Collectives on intercommunicators are not provided: refused with MPI_ERR_COMM, and the
+     * intercommunicator keeps working. */
+    chk_case("a collective on an intercommunicator is refused");
+    MPI_OK(MPI_Comm_set_errhandler(inter, MPI_ERRORS_RETURN));
+    int ec = -1;
+    MPI_Error_class(MPI_Barrier(inter), &ec);
+    CHECK_INT(ec, MPI_ERR_COMM, "MPI_Barrier on an intercommunicator");
+    MPI_Error_class(MPI_Allreduce(&a, &ga, 1, MPI_INT, MPI_SUM, inter), &ec);
+    CHECK_INT(ec, MPI_ERR_COMM, "MPI_Allreduce on an intercommunicator");
+#endif
+
     chk_case("Intercomm_merge, odd side high");
     MPI_Comm m;
     MPI_OK(MPI_Intercomm_merge(inter, side, &m));
