@@ -1,7 +1,6 @@
 /* MPI bindings: completing requests (the Wait and Test families), freeing them. */
 #include "api/api.h"
 #include "api/complete.h"
-#include "collectives/coll.h"
 #include "p2p/idle.h"
 #include "p2p/p2p.h"
 

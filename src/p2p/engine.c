@@ -114,6 +114,14 @@ static void complete_proc_null(struct mp_request *r)
     complete(r);
 }
 
+/* A rendezvous send whose data has all gone out (fragments, or a transport's stream). */
+static void rndv_send_done(struct mp_request *r)
+{
+    eng.rndv_sends--;
+    r->st_bytes = r->bytes;
+    complete(r);
+}
+
 /* One of the events a single-copy rendezvous waits for (own copy and message sent, peer's FIN
  * or DONE) has happened. It never changes the request's protocol state short of completing it:
  * the peer's FIN or DONE may arrive while the request still waits in the outbox to send its own
@@ -281,9 +289,7 @@ static int out_step(struct peer *p, struct mp_request *r)
                 r->done += chunk;
             }
         }
-        eng.rndv_sends--;
-        r->st_bytes = r->bytes;
-        complete(r);
+        rndv_send_done(r);
         return MP_TL_OK;
     }
     case P_RECV_CTS: {
@@ -553,10 +559,7 @@ static void placed_data(int world_peer, const void *hdr, const void *prefix, siz
 
 static void stream_sent(void *ctx)
 {
-    struct mp_request *r = ctx;
-    eng.rndv_sends--;
-    r->st_bytes = r->bytes;
-    complete(r);
+    rndv_send_done(ctx);
 }
 
 /* A transport lost a peer. Under MPI_ERRORS_ARE_FATAL (the default) this ends the job naming the
