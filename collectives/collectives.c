@@ -1,19 +1,23 @@
-/* Entry points of the collectives: resolve MPI_IN_PLACE, turn (count, datatype) into bytes or
- * reduction elements (through coll_buf), pick the algorithm and run or start its schedule. */
+/* Entry points of the collectives: resolve MPI_IN_PLACE, give the algorithms their view of the
+ * buffers (packed streams of bytes or reduction elements, through coll_buf), pick the algorithm
+ * and run or start its schedule. */
 #include "collectives/coll.h"
 #include "collectives/select.h"
 
 static struct mp_sched *begin(struct mp_comm *c)
 {
-    struct mp_sched *s = mp_sched_new(c);
-    if (s) s->red.commutative = 1;
-    return s;
+    return mp_sched_new(c);
 }
 
-static struct mp_sched *begin_red(struct mp_comm *c, MPI_Op op, MPI_Datatype type)
+/* `*packed` says whether the reduction works on packed streams (derived types with gaps). */
+static struct mp_sched *begin_red(struct mp_comm *c, MPI_Op op, MPI_Datatype type, int *packed)
 {
     struct mp_sched *s = mp_sched_new(c);
-    if (s) mp_coll_red_init(&s->red, op, type);
+    *packed = mp_coll_red_packed(type);
+    if (s) {
+        int e = mp_coll_red_init(&s->red, op, type, *packed);
+        if (e != MPI_SUCCESS) s->error = e;
+    }
     return s;
 }
 
@@ -26,28 +30,41 @@ static int finish(struct mp_sched *s, struct mp_request **req)
 static int launch(enum mp_coll_kind kind, struct mp_sched *s, const struct mp_coll_args *a, size_t bytes,
                   struct mp_request **req)
 {
-    mp_coll_select(kind, bytes, s->comm, s->red.commutative)->build(s, a);
+    if (s->error == MPI_SUCCESS) mp_coll_select(kind, bytes, s->comm, s->red.commutative)->build(s, a);
     return finish(s, req);
 }
 
-/* Element counts and displacements as bytes, in schedule scratch; NULL when out of memory. */
-static size_t *to_bytes(struct mp_sched *s, const int *v, size_t unit, int n)
+/* A reduction's input and output as the algorithms see them: n_in elements in (in rbuf for
+ * MPI_IN_PLACE), n_out out when `out`. */
+static void reduction_bufs(struct mp_sched *s, int packed, const void *sbuf, void *rbuf, size_t n_in, size_t n_out,
+                           int out, MPI_Datatype type, struct mp_coll_args *a)
 {
-    size_t *out = mp_sched_scratch(s, (size_t)n * sizeof *out);
-    if (out)
-        for (int i = 0; i < n; i++) out[i] = (size_t)v[i] * unit;
-    return out;
+    a->sbuf = sbuf == MPI_IN_PLACE ? rbuf : sbuf;
+    a->rbuf = rbuf;
+    if (!packed) return;
+    if (sbuf == MPI_IN_PLACE) {
+        a->rbuf = mp_coll_stage(s, rbuf, n_in, type, 1, 0);
+        if (a->rbuf && out) mp_sched_unpack_last(s, a->rbuf, type, rbuf, mp_coll_size(n_out, type));
+        a->sbuf = a->rbuf;
+    } else {
+        a->sbuf = mp_coll_stage(s, sbuf, n_in, type, 1, 0);
+        if (out) a->rbuf = mp_coll_stage(s, rbuf, n_out, type, 0, 1);
+    }
 }
 
-/* The root's block layout in a gatherv/scatterv; 0 when out of memory. */
-static int rooted_v(struct mp_sched *s, struct mp_coll_args *a, const int *counts, const int *displs, MPI_Datatype type)
+/* The rooted or gathered buffer of a gatherv, scatterv or allgatherv: blocks of counts[i]
+ * elements at displs[i]; `own` is the block packed first (an in-place rank's), -1 for none,
+ * `all_in` packs every block. NULL when out of memory. */
+static void *v_blocks(struct mp_sched *s, struct mp_coll_args *a, const void *buf, const int *counts, const int *displs,
+                      MPI_Datatype type, int own, int all_in, int out)
 {
-    const size_t ext = mp_coll_bytes(1, type);
-    a->counts = to_bytes(s, counts, ext, s->comm->size);
-    a->displs = to_bytes(s, displs, ext, s->comm->size);
-    if (!a->counts || !a->displs) return 0;
-    a->bytes = a->counts[a->root];
-    return 1;
+    const int n = s->comm->size;
+    size_t *len = mp_sched_scratch(s, 2 * (size_t)n * sizeof *len);
+    if (!len) return NULL;
+    a->counts = len;
+    a->displs = len + n;
+    int from = all_in ? 0 : own < 0 ? 0 : own, to = all_in ? n : own < 0 ? 0 : own + 1;
+    return mp_coll_stage_blocks(s, buf, n, counts, displs, &type, 0, 0, from, to, out, len, len + n);
 }
 
 int mp_coll_barrier(struct mp_comm *c, struct mp_request **req)
@@ -62,39 +79,48 @@ int mp_coll_bcast(void *buf, int count, MPI_Datatype type, int root, struct mp_c
 {
     struct mp_sched *s = begin(c);
     if (!s) return MPI_ERR_NO_MEM;
-    struct mp_coll_args a = {.rbuf = buf, .bytes = mp_coll_bytes((size_t)count, type), .root = root};
-    return launch(MP_COLL_BCAST, s, &a, mp_coll_size((size_t)count, type), req);
+    const size_t n = (size_t)count, bytes = mp_coll_size(n, type);
+    struct mp_coll_args a = {
+        .rbuf = mp_coll_stage(s, buf, n, type, c->rank == root, c->rank != root), .bytes = bytes, .root = root};
+    return launch(MP_COLL_BCAST, s, &a, bytes, req);
 }
 
 int mp_coll_reduce(const void *sbuf, void *rbuf, int count, MPI_Datatype type, MPI_Op op, int root, struct mp_comm *c,
                    struct mp_request **req)
 {
-    struct mp_sched *s = begin_red(c, op, type);
+    int packed;
+    struct mp_sched *s = begin_red(c, op, type, &packed);
     if (!s) return MPI_ERR_NO_MEM;
-    struct mp_coll_args a = {
-        .sbuf = sbuf == MPI_IN_PLACE ? rbuf : sbuf, .rbuf = rbuf, .count = (size_t)count, .root = root};
-    return launch(MP_COLL_REDUCE, s, &a, mp_coll_size((size_t)count, type), req);
+    struct mp_coll_args a = {.count = (size_t)count, .root = root};
+    reduction_bufs(s, packed, sbuf, rbuf, a.count, a.count, c->rank == root, type, &a);
+    return launch(MP_COLL_REDUCE, s, &a, mp_coll_size(a.count, type), req);
 }
 
 int mp_coll_allreduce(const void *sbuf, void *rbuf, int count, MPI_Datatype type, MPI_Op op, struct mp_comm *c,
                       struct mp_request **req)
 {
-    struct mp_sched *s = begin_red(c, op, type);
+    int packed;
+    struct mp_sched *s = begin_red(c, op, type, &packed);
     if (!s) return MPI_ERR_NO_MEM;
-    struct mp_coll_args a = {.sbuf = sbuf == MPI_IN_PLACE ? rbuf : sbuf, .rbuf = rbuf, .count = (size_t)count};
-    return launch(MP_COLL_ALLREDUCE, s, &a, mp_coll_size((size_t)count, type), req);
+    struct mp_coll_args a = {.count = (size_t)count};
+    reduction_bufs(s, packed, sbuf, rbuf, a.count, a.count, 1, type, &a);
+    return launch(MP_COLL_ALLREDUCE, s, &a, mp_coll_size(a.count, type), req);
 }
 
 int mp_coll_allgather(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf, int rcount, MPI_Datatype rtype,
                       struct mp_comm *c, struct mp_request **req)
 {
-    (void)scount, (void)stype;
     struct mp_sched *s = begin(c);
     if (!s) return MPI_ERR_NO_MEM;
-    const size_t b = mp_coll_bytes((size_t)rcount, rtype);
-    struct mp_coll_args a = {
-        .sbuf = sbuf == MPI_IN_PLACE ? (char *)rbuf + (size_t)c->rank * b : sbuf, .rbuf = rbuf, .bytes = b};
-    return launch(MP_COLL_ALLGATHER, s, &a, mp_coll_size((size_t)rcount, rtype), req);
+    const size_t rn = (size_t)rcount, b = mp_coll_size(rn, rtype);
+    struct mp_coll_args a = {.rbuf = mp_coll_stage(s, rbuf, (size_t)c->size * rn, rtype, 0, 1), .bytes = b};
+    if (sbuf == MPI_IN_PLACE) {
+        mp_coll_stage_part(s, rbuf, rtype, (size_t)c->rank * rn, rn, a.rbuf);
+        a.sbuf = (char *)a.rbuf + (size_t)c->rank * b;
+    } else {
+        a.sbuf = mp_coll_stage(s, sbuf, (size_t)scount, stype, 1, 0);
+    }
+    return launch(MP_COLL_ALLGATHER, s, &a, b, req);
 }
 
 int mp_allgather_bytes(const void *sbuf, void *rbuf, size_t bytes, struct mp_comm *c)
@@ -105,14 +131,13 @@ int mp_allgather_bytes(const void *sbuf, void *rbuf, size_t bytes, struct mp_com
 int mp_coll_allgatherv(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf, const int rcounts[],
                        const int displs[], MPI_Datatype rtype, struct mp_comm *c, struct mp_request **req)
 {
-    (void)scount, (void)stype;
     struct mp_sched *s = begin(c);
     if (!s) return MPI_ERR_NO_MEM;
-    const size_t ext = mp_coll_bytes(1, rtype);
-    struct mp_coll_args a = {
-        .rbuf = rbuf, .counts = to_bytes(s, rcounts, ext, c->size), .displs = to_bytes(s, displs, ext, c->size)};
-    if (!a.counts || !a.displs) return finish(s, req);
-    a.sbuf = sbuf == MPI_IN_PLACE ? (char *)rbuf + a.displs[c->rank] : sbuf;
+    const int in_place = sbuf == MPI_IN_PLACE;
+    struct mp_coll_args a = {0};
+    a.rbuf = v_blocks(s, &a, rbuf, rcounts, displs, rtype, in_place ? c->rank : -1, 0, 1);
+    if (!a.rbuf) return finish(s, req);
+    a.sbuf = in_place ? (char *)a.rbuf + a.displs[c->rank] : mp_coll_stage(s, sbuf, (size_t)scount, stype, 1, 0);
     size_t total = 0;
     for (int i = 0; i < c->size; i++) total += (size_t)rcounts[i];
     return launch(MP_COLL_ALLGATHERV, s, &a, mp_coll_size(total, rtype) / (size_t)c->size, req);
@@ -121,17 +146,16 @@ int mp_coll_allgatherv(const void *sbuf, int scount, MPI_Datatype stype, void *r
 int mp_coll_alltoall(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf, int rcount, MPI_Datatype rtype,
                      struct mp_comm *c, struct mp_request **req)
 {
-    (void)scount, (void)stype;
     struct mp_sched *s = begin(c);
     if (!s) return MPI_ERR_NO_MEM;
-    const size_t b = mp_coll_bytes((size_t)rcount, rtype);
-    struct mp_coll_args a = {.sbuf = sbuf, .rbuf = rbuf, .bytes = b};
-    if (sbuf == MPI_IN_PLACE) {
-        void *copy = mp_sched_scratch(s, (size_t)c->size * b);
-        mp_sched_copy(s, rbuf, copy, copy ? (size_t)c->size * b : 0);
-        a.sbuf = copy;
-    }
-    return launch(MP_COLL_ALLTOALL, s, &a, mp_coll_size((size_t)rcount, rtype), req);
+    const size_t n = (size_t)c->size, b = mp_coll_size((size_t)rcount, rtype);
+    struct mp_coll_args a = {.bytes = b};
+    if (sbuf == MPI_IN_PLACE)
+        a.sbuf = mp_coll_stage_copy(s, rbuf, n * (size_t)rcount, rtype);
+    else
+        a.sbuf = mp_coll_stage(s, sbuf, n * (size_t)scount, stype, 1, 0);
+    a.rbuf = mp_coll_stage(s, rbuf, n * (size_t)rcount, rtype, 0, 1);
+    return launch(MP_COLL_ALLTOALL, s, &a, b, req);
 }
 
 int mp_coll_alltoallvw(const void *sbuf, const int scounts[], const int sdispls[], const MPI_Datatype stypes[],
@@ -144,20 +168,20 @@ int mp_coll_alltoallvw(const void *sbuf, const int scounts[], const int sdispls[
     size_t *v = mp_sched_scratch(s, 4 * (size_t)n * sizeof *v);
     if (!v) return finish(s, req);
     size_t *sc = v, *sd = v + n, *rc = v + 2 * n, *rd = v + 3 * n;
-    const int in_place = sbuf == MPI_IN_PLACE;
-    for (int i = 0; i < n; i++) {
-        MPI_Datatype st = in_place ? rtypes[w ? i : 0] : stypes[w ? i : 0], rt = rtypes[w ? i : 0];
-        const int *cnt = in_place ? rcounts : scounts, *dsp = in_place ? rdispls : sdispls;
-        sc[i] = mp_coll_bytes((size_t)cnt[i], st);
-        sd[i] = w ? (size_t)dsp[i] : (size_t)dsp[i] * mp_coll_bytes(1, st);
-        rc[i] = mp_coll_bytes((size_t)rcounts[i], rt);
-        rd[i] = w ? (size_t)rdispls[i] : (size_t)rdispls[i] * mp_coll_bytes(1, rt);
-    }
-    struct mp_coll_args a = {.sbuf = sbuf, .rbuf = rbuf, .scounts = sc, .sdispls = sd, .rcounts = rc, .rdispls = rd};
-    if (in_place) {
+    struct mp_coll_args a = {.scounts = sc, .sdispls = sd, .rcounts = rc, .rdispls = rd};
+    a.rbuf = mp_coll_stage_blocks(s, rbuf, n, rcounts, rdispls, rtypes, w, w, 0, 0, 1, rc, rd);
+    if (sbuf != MPI_IN_PLACE) {
+        a.sbuf = mp_coll_stage_blocks(s, sbuf, n, scounts, sdispls, stypes, w, w, 0, n, 0, sc, sd);
+    } else if (a.rbuf != rbuf) {
+        /* Staged: a packed copy of every block is the input. */
+        a.sbuf = mp_coll_stage_blocks(s, rbuf, n, rcounts, rdispls, rtypes, w, w, 0, n, 0, sc, sd);
+    } else {
         size_t span = 0;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
+            sc[i] = rc[i];
+            sd[i] = rd[i];
             if (rd[i] + rc[i] > span) span = rd[i] + rc[i];
+        }
         void *copy = mp_sched_scratch(s, span);
         mp_sched_copy(s, rbuf, copy, copy ? span : 0);
         a.sbuf = copy;
@@ -171,11 +195,17 @@ int mp_coll_gather(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf,
     struct mp_sched *s = begin(c);
     if (!s) return MPI_ERR_NO_MEM;
     const int at_root = c->rank == root;
-    const size_t b = at_root ? mp_coll_bytes((size_t)rcount, rtype) : mp_coll_bytes((size_t)scount, stype);
-    struct mp_coll_args a = {.sbuf = sbuf, .rbuf = rbuf, .bytes = b, .root = root};
-    if (sbuf == MPI_IN_PLACE) a.sbuf = (char *)rbuf + (size_t)root * b;
-    size_t sel = at_root ? mp_coll_size((size_t)rcount, rtype) : mp_coll_size((size_t)scount, stype);
-    return launch(MP_COLL_GATHER, s, &a, sel, req);
+    const size_t rn = (size_t)rcount;
+    const size_t b = at_root ? mp_coll_size(rn, rtype) : mp_coll_size((size_t)scount, stype);
+    struct mp_coll_args a = {.rbuf = rbuf, .bytes = b, .root = root};
+    if (at_root) a.rbuf = mp_coll_stage(s, rbuf, (size_t)c->size * rn, rtype, 0, 1);
+    if (sbuf == MPI_IN_PLACE) {
+        mp_coll_stage_part(s, rbuf, rtype, (size_t)root * rn, rn, a.rbuf);
+        a.sbuf = (char *)a.rbuf + (size_t)root * b;
+    } else {
+        a.sbuf = mp_coll_stage(s, sbuf, (size_t)scount, stype, 1, 0);
+    }
+    return launch(MP_COLL_GATHER, s, &a, b, req);
 }
 
 int mp_coll_gatherv(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf, const int rcounts[],
@@ -183,13 +213,17 @@ int mp_coll_gatherv(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf
 {
     struct mp_sched *s = begin(c);
     if (!s) return MPI_ERR_NO_MEM;
-    struct mp_coll_args a = {.sbuf = sbuf, .rbuf = rbuf, .root = root};
+    struct mp_coll_args a = {.rbuf = rbuf, .root = root};
     if (c->rank == root) {
-        if (!rooted_v(s, &a, rcounts, displs, rtype)) return finish(s, req);
-        if (sbuf == MPI_IN_PLACE) a.sbuf = (char *)rbuf + a.displs[root];
+        const int in_place = sbuf == MPI_IN_PLACE;
+        a.rbuf = v_blocks(s, &a, rbuf, rcounts, displs, rtype, in_place ? root : -1, 0, 1);
+        if (!a.rbuf) return finish(s, req);
+        a.bytes = a.counts[root];
+        if (in_place) a.sbuf = (char *)a.rbuf + a.displs[root];
     } else {
-        a.bytes = mp_coll_bytes((size_t)scount, stype);
+        a.bytes = mp_coll_size((size_t)scount, stype);
     }
+    if (sbuf != MPI_IN_PLACE) a.sbuf = mp_coll_stage(s, sbuf, (size_t)scount, stype, 1, 0);
     return launch(MP_COLL_GATHERV, s, &a, 0, req);
 }
 
@@ -199,11 +233,14 @@ int mp_coll_scatter(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf
     struct mp_sched *s = begin(c);
     if (!s) return MPI_ERR_NO_MEM;
     const int at_root = c->rank == root;
-    const size_t b = at_root ? mp_coll_bytes((size_t)scount, stype) : mp_coll_bytes((size_t)rcount, rtype);
-    struct mp_coll_args a = {.sbuf = sbuf, .rbuf = rbuf, .bytes = b, .root = root};
-    if (rbuf == MPI_IN_PLACE) a.rbuf = (char *)sbuf + (size_t)root * b;
-    size_t sel = at_root ? mp_coll_size((size_t)scount, stype) : mp_coll_size((size_t)rcount, rtype);
-    return launch(MP_COLL_SCATTER, s, &a, sel, req);
+    const size_t b = at_root ? mp_coll_size((size_t)scount, stype) : mp_coll_size((size_t)rcount, rtype);
+    struct mp_coll_args a = {.sbuf = sbuf, .bytes = b, .root = root};
+    if (at_root) a.sbuf = mp_coll_stage(s, sbuf, (size_t)c->size * (size_t)scount, stype, 1, 0);
+    if (rbuf == MPI_IN_PLACE)
+        a.rbuf = (char *)a.sbuf + (size_t)root * b;
+    else
+        a.rbuf = mp_coll_stage(s, rbuf, (size_t)rcount, rtype, 0, 1);
+    return launch(MP_COLL_SCATTER, s, &a, b, req);
 }
 
 int mp_coll_scatterv(const void *sbuf, const int scounts[], const int displs[], MPI_Datatype stype, void *rbuf,
@@ -211,24 +248,31 @@ int mp_coll_scatterv(const void *sbuf, const int scounts[], const int displs[], 
 {
     struct mp_sched *s = begin(c);
     if (!s) return MPI_ERR_NO_MEM;
-    struct mp_coll_args a = {.sbuf = sbuf, .rbuf = rbuf, .root = root};
+    struct mp_coll_args a = {.sbuf = sbuf, .root = root};
     if (c->rank == root) {
-        if (!rooted_v(s, &a, scounts, displs, stype)) return finish(s, req);
-        if (rbuf == MPI_IN_PLACE) a.rbuf = (char *)sbuf + a.displs[root];
+        a.sbuf = v_blocks(s, &a, sbuf, scounts, displs, stype, -1, 1, 0);
+        if (!a.sbuf) return finish(s, req);
+        a.bytes = a.counts[root];
     } else {
-        a.bytes = mp_coll_bytes((size_t)rcount, rtype);
+        a.bytes = mp_coll_size((size_t)rcount, rtype);
     }
+    if (rbuf == MPI_IN_PLACE)
+        a.rbuf = (char *)a.sbuf + a.displs[root];
+    else
+        a.rbuf = mp_coll_stage(s, rbuf, (size_t)rcount, rtype, 0, 1);
     return launch(MP_COLL_SCATTERV, s, &a, 0, req);
 }
 
 int mp_coll_reduce_scatter(const void *sbuf, void *rbuf, const int rcounts[], int rcount, MPI_Datatype type, MPI_Op op,
                            struct mp_comm *c, struct mp_request **req)
 {
-    struct mp_sched *s = begin_red(c, op, type);
+    int packed;
+    struct mp_sched *s = begin_red(c, op, type, &packed);
     if (!s) return MPI_ERR_NO_MEM;
-    struct mp_coll_args a = {.sbuf = sbuf == MPI_IN_PLACE ? rbuf : sbuf, .rbuf = rbuf};
+    struct mp_coll_args a = {0};
     if (!rcounts) {
         a.count = (size_t)rcount * (size_t)c->size;
+        reduction_bufs(s, packed, sbuf, rbuf, a.count, (size_t)rcount, 1, type, &a);
         return launch(MP_COLL_REDUCE_SCATTER_BLOCK, s, &a, mp_coll_size((size_t)rcount, type), req);
     }
     size_t *v = mp_sched_scratch(s, 2 * (size_t)c->size * sizeof *v);
@@ -240,14 +284,18 @@ int mp_coll_reduce_scatter(const void *sbuf, void *rbuf, const int rcounts[], in
     }
     a.counts = v;
     a.displs = v + c->size;
+    reduction_bufs(s, packed, sbuf, rbuf, a.count, (size_t)rcounts[c->rank], 1, type, &a);
     return launch(MP_COLL_REDUCE_SCATTER, s, &a, mp_coll_size(a.count, type), req);
 }
 
 int mp_coll_scan(const void *sbuf, void *rbuf, int count, MPI_Datatype type, MPI_Op op, int exclusive,
                  struct mp_comm *c, struct mp_request **req)
 {
-    struct mp_sched *s = begin_red(c, op, type);
+    int packed;
+    struct mp_sched *s = begin_red(c, op, type, &packed);
     if (!s) return MPI_ERR_NO_MEM;
-    struct mp_coll_args a = {.sbuf = sbuf == MPI_IN_PLACE ? rbuf : sbuf, .rbuf = rbuf, .count = (size_t)count};
-    return launch(exclusive ? MP_COLL_EXSCAN : MP_COLL_SCAN, s, &a, mp_coll_size((size_t)count, type), req);
+    struct mp_coll_args a = {.count = (size_t)count};
+    /* Exscan leaves rank 0's recvbuf alone. */
+    reduction_bufs(s, packed, sbuf, rbuf, a.count, a.count, !exclusive || c->rank > 0, type, &a);
+    return launch(exclusive ? MP_COLL_EXSCAN : MP_COLL_SCAN, s, &a, mp_coll_size(a.count, type), req);
 }

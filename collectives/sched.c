@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collectives/coll.h"
+#include "core/datatype.h"
 #include "p2p/idle.h"
 #include "p2p/p2p.h"
 
@@ -35,11 +36,14 @@ struct mp_sched *mp_sched_new(struct mp_comm *comm)
         s->cap = MP_SCHED_INLINE_STEPS;
         s->reqs = s->inline_reqs;
         s->reqcap = MP_SCHED_INLINE_STEPS;
+        s->finale = s->inline_finale;
+        s->finalecap = 1;
     }
     s->comm = comm;
     s->tag = tag;
     s->error = MPI_SUCCESS;
-    s->nsteps = s->pos = s->nreqs = 0;
+    s->red = (struct mp_coll_red){.commutative = 1};
+    s->nsteps = s->pos = s->nreqs = s->nfinale = 0;
     s->req = NULL;
     s->next = NULL;
     s->scratch_used = 0;
@@ -47,8 +51,17 @@ struct mp_sched *mp_sched_new(struct mp_comm *comm)
     return s;
 }
 
+static void release_types(struct mp_step *steps, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (steps[i].kind == MP_STEP_PACK || steps[i].kind == MP_STEP_UNPACK) mp_dtype_release(steps[i].dt);
+}
+
 void mp_sched_free(struct mp_sched *s)
 {
+    release_types(s->steps, s->nsteps);
+    release_types(s->finale, s->nfinale);
+    mp_coll_red_fini(&s->red);
     for (int i = 0; i < s->nchunks; i++) free(s->chunks[i]);
     s->next = free_scheds;
     free_scheds = s;
@@ -65,13 +78,19 @@ static int grow(void **arr, int *cap, void *inline_arr, size_t elem)
     return 0;
 }
 
-static void add(struct mp_sched *s, uint8_t kind, int peer, const void *src, void *dst, size_t n)
+static int add_step(struct mp_sched *s, struct mp_step st)
 {
     if (MP_UNLIKELY(s->nsteps == s->cap) && grow((void **)&s->steps, &s->cap, s->inline_steps, sizeof *s->steps) != 0) {
         s->error = MPI_ERR_NO_MEM;
-        return;
+        return -1;
     }
-    s->steps[s->nsteps++] = (struct mp_step){.kind = kind, .peer = peer, .src = src, .dst = dst, .n = n};
+    s->steps[s->nsteps++] = st;
+    return 0;
+}
+
+static void add(struct mp_sched *s, uint8_t kind, int peer, const void *src, void *dst, size_t n)
+{
+    add_step(s, (struct mp_step){.kind = kind, .peer = peer, .src = src, .dst = dst, .n = n});
 }
 
 void mp_sched_send(struct mp_sched *s, const void *buf, size_t bytes, int peer)
@@ -92,6 +111,33 @@ void mp_sched_copy(struct mp_sched *s, const void *src, void *dst, size_t bytes)
 void mp_sched_reduce(struct mp_sched *s, const void *src, void *dst, size_t count)
 {
     if (count) add(s, MP_STEP_REDUCE, 0, src, dst, count);
+}
+
+/* A pack or unpack step holds a reference to the type, so MPI_Type_free during a nonblocking
+ * collective leaves it usable. */
+static struct mp_step convert_step(uint8_t kind, const void *src, void *dst, size_t n, MPI_Datatype type)
+{
+    return (struct mp_step){.kind = kind, .src = src, .dst = dst, .n = n, .dt = mp_dtype_retain(type)};
+}
+
+void mp_sched_pack(struct mp_sched *s, const void *ubuf, MPI_Datatype type, void *packed, size_t bytes)
+{
+    if (!bytes) return;
+    struct mp_step st = convert_step(MP_STEP_PACK, ubuf, packed, bytes, type);
+    if (add_step(s, st) != 0) mp_dtype_release(st.dt);
+}
+
+void mp_sched_unpack_last(struct mp_sched *s, const void *packed, MPI_Datatype type, void *ubuf, size_t bytes)
+{
+    if (!bytes) return;
+    struct mp_step st = convert_step(MP_STEP_UNPACK, packed, ubuf, bytes, type);
+    if (MP_UNLIKELY(s->nfinale == s->finalecap) &&
+        grow((void **)&s->finale, &s->finalecap, s->inline_finale, sizeof *s->finale) != 0) {
+        s->error = MPI_ERR_NO_MEM;
+        mp_dtype_release(st.dt);
+        return;
+    }
+    s->finale[s->nfinale++] = st;
 }
 
 void mp_sched_round(struct mp_sched *s)
@@ -167,6 +213,8 @@ static int advance(struct mp_sched *s)
             case MP_STEP_SEND:
             case MP_STEP_RECV: post(s, st); break;
             case MP_STEP_COPY: memcpy(st->dst, st->src, st->n); break;
+            case MP_STEP_PACK: mp_dtype_pack(st->dt, st->src, 0, st->dst, st->n); break;
+            case MP_STEP_UNPACK: mp_dtype_unpack(st->dt, st->dst, 0, st->src, st->n); break;
             default: mp_coll_red_apply(&s->red, st->src, st->dst, st->n); break;
             }
         }
@@ -175,16 +223,34 @@ static int advance(struct mp_sched *s)
 
 static void release(struct mp_sched *s)
 {
+    mp_sched_free(s);
     if (s->steps != s->inline_steps && s->cap > 1024) {
         free(s->steps);
         s->steps = s->inline_steps;
         s->cap = MP_SCHED_INLINE_STEPS;
     }
-    mp_sched_free(s);
+    if (s->finale != s->inline_finale && s->finalecap > 1024) {
+        free(s->finale);
+        s->finale = s->inline_finale;
+        s->finalecap = 1;
+    }
+}
+
+/* Moves the finale to the end of the steps, behind a round. */
+static void close_steps(struct mp_sched *s)
+{
+    if (!s->nfinale) return;
+    mp_sched_round(s);
+    int i = 0;
+    while (i < s->nfinale && add_step(s, s->finale[i]) == 0) i++;
+    /* What did not fit keeps its references in the finale, released with it. */
+    memmove(s->finale, s->finale + i, (size_t)(s->nfinale - i) * sizeof *s->finale);
+    s->nfinale -= i;
 }
 
 int mp_sched_run(struct mp_sched *s)
 {
+    close_steps(s);
     if (MP_UNLIKELY(s->error != MPI_SUCCESS)) {
         int e = s->error;
         release(s);
@@ -205,6 +271,7 @@ int mp_sched_run(struct mp_sched *s)
 
 int mp_sched_start(struct mp_sched *s, struct mp_request **req)
 {
+    close_steps(s);
     if (MP_UNLIKELY(s->error != MPI_SUCCESS)) {
         int e = s->error;
         release(s);

@@ -10,14 +10,25 @@
 #include "core/comm.h"
 #include "core/request.h"
 
-enum mp_step_kind { MP_STEP_SEND, MP_STEP_RECV, MP_STEP_COPY, MP_STEP_REDUCE, MP_STEP_ROUND };
+enum mp_step_kind {
+    MP_STEP_SEND,
+    MP_STEP_RECV,
+    MP_STEP_COPY,
+    MP_STEP_REDUCE,
+    MP_STEP_PACK,
+    MP_STEP_UNPACK,
+    MP_STEP_ROUND
+};
+
+struct mp_dtype;
 
 struct mp_step {
     uint8_t kind;
     int peer;
-    const void *src; /* send buffer, copy source, reduction's left operand */
-    void *dst;       /* receive buffer, copy target, reduction's right operand and result */
-    size_t n;        /* bytes; elements of the reduction type for MP_STEP_REDUCE */
+    const void *src;     /* send buffer, copy source, reduction's left operand, what is (un)packed */
+    void *dst;           /* receive buffer, copy target, reduction's right operand and result */
+    size_t n;            /* bytes; elements of the reduction type for MP_STEP_REDUCE */
+    struct mp_dtype *dt; /* MP_STEP_PACK, MP_STEP_UNPACK: the user buffer's type (a reference) */
 };
 
 #define MP_SCHED_INLINE_STEPS 16
@@ -31,6 +42,10 @@ struct mp_sched {
     struct mp_coll_red red; /* the reduction MP_STEP_REDUCE applies */
     struct mp_step *steps;
     int nsteps, cap, pos;
+    /* Steps that go after every step of the algorithm, in a round of their own (unpacking the
+     * packed results into the user's buffers); appended when the schedule runs. */
+    struct mp_step *finale;
+    int nfinale, finalecap;
     struct mp_request **reqs; /* messages of the running round still in flight */
     int nreqs, reqcap;
     struct mp_request *req; /* the user's request of a nonblocking collective */
@@ -39,6 +54,7 @@ struct mp_sched {
     void *chunks[MP_SCHED_MAX_CHUNKS]; /* scratch too large for the inline area */
     int nchunks;
     struct mp_step inline_steps[MP_SCHED_INLINE_STEPS];
+    struct mp_step inline_finale[1];
     struct mp_request *inline_reqs[MP_SCHED_INLINE_STEPS];
     _Alignas(16) unsigned char inline_scratch[MP_SCHED_INLINE_SCRATCH];
 };
@@ -57,6 +73,10 @@ void mp_sched_recv(struct mp_sched *s, void *buf, size_t bytes, int peer);
 void mp_sched_copy(struct mp_sched *s, const void *src, void *dst, size_t bytes);
 /* dst = src op dst on `count` elements (src holds the lower ranks' contribution). */
 void mp_sched_reduce(struct mp_sched *s, const void *src, void *dst, size_t count);
+/* Packs `bytes` bytes of the packed stream of elements of `type` at `ubuf` into `packed`. */
+void mp_sched_pack(struct mp_sched *s, const void *ubuf, MPI_Datatype type, void *packed, size_t bytes);
+/* Unpacks `bytes` packed bytes into elements of `type` at `ubuf` once every other step has run. */
+void mp_sched_unpack_last(struct mp_sched *s, const void *packed, MPI_Datatype type, void *ubuf, size_t bytes);
 /* The steps after this wait until every message before it has completed. */
 void mp_sched_round(struct mp_sched *s);
 /* Temporary memory that lives as long as the schedule (16-byte aligned); NULL when out of memory

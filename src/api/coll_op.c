@@ -47,8 +47,7 @@ int PMPI_Reduce_local(const void *inbuf, void *inoutbuf, int count, MPI_Datatype
     MP_TRY(mp_check_op(NULL, call, op, datatype));
     MP_TRY(mp_check_buf(NULL, call, inbuf, count, datatype, "inbuf"));
     MP_TRY(mp_check_buf(NULL, call, inoutbuf, count, datatype, "inoutbuf"));
-    struct mp_coll_red red;
-    mp_coll_red_init(&red, op, datatype);
-    mp_coll_red_apply(&red, inbuf, inoutbuf, (size_t)count);
+    int rc = mp_coll_reduce_local(inbuf, inoutbuf, (size_t)count, datatype, op);
+    if (rc != MPI_SUCCESS) return mp_error(NULL, rc, call, "no memory to reduce %d elements", count);
     return MPI_SUCCESS;
 }
