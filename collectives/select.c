@@ -11,9 +11,7 @@
 /* The built-in table; first matching rule wins. Syntax (also of MSGPASS_COLL_RULES): rules
  * separated by spaces, commas or semicolons, each collective:bytes:ranks:algorithm, where bytes
  * and ranks are `*`, `N`, `N-` or `N-M` (inclusive; sizes take K, M, G suffixes). */
-static const char default_rules[] = "barrier:*:*:hier bcast:*:*:hier reduce:*:*:hier allreduce:*:*:hier "
-                                    "allgather:*:*:hier allgatherv:*:*:hier "
-                                    "barrier:*:*:dissemination "
+static const char default_rules[] = "barrier:*:*:dissemination "
                                     "bcast:0-12K:*:binomial bcast:*:1-3:binomial bcast:*:*:scatter_allgather "
                                     "reduce:0-64K:*:binomial reduce:*:1-2:binomial reduce:*:*:reduce_scatter_gather "
                                     "allreduce:0-8K:*:recursive_doubling allreduce:*:1-2:recursive_doubling "
@@ -33,6 +31,13 @@ static const char default_rules[] = "barrier:*:*:hier bcast:*:*:hier reduce:*:*:
  * then sleeps, so every round costs a wake-up and fewer rounds beat fewer bytes. Measured at 8
  * ranks on 2 cores: binomial bcast about twice as fast as scatter_allgather from 16K to 1M, and
  * reduce_bcast the best allreduce above 8K. */
+/* Put first: a hier rule matches only a communicator spanning several nodes with several ranks
+ * on some node (select below). Measured at 8 ranks on 2 pretend nodes of one 2-core host
+ * (docs/collectives.md): hier wins up to these sizes; above, its phases run one after the other
+ * where the flat algorithms overlap them. */
+static const char hier_rules[] = "barrier:*:*:hier bcast:0-512K:*:hier reduce:0-256K:*:hier allreduce:0-64K:*:hier "
+                                 "allgather:*:*:hier allgatherv:*:*:hier";
+
 static const char oversubscribed_rules[] = "bcast:*:*:binomial allreduce:8K-:*:reduce_bcast";
 
 #define END                                                                                                            \
@@ -210,6 +215,7 @@ static void init(void)
     if (user && *user) {
         parse_rules(user, "MSGPASS_COLL_RULES");
     } else {
+        parse_rules(hier_rules, "built-in rules");
         if (mp_g.job_oversubscribed) parse_rules(oversubscribed_rules, "built-in rules");
         parse_rules(default_rules, "built-in rules");
     }
