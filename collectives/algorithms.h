@@ -4,6 +4,7 @@
 #ifndef MP_COLL_ALGORITHMS_H
 #define MP_COLL_ALGORITHMS_H
 
+#include "collectives/coll.h"
 #include "collectives/sched.h"
 
 struct mp_coll_args {
@@ -34,6 +35,8 @@ mp_coll_build_fn mp_alltoall_bruck, mp_alltoall_pairwise, mp_alltoall_linear;
 mp_coll_build_fn mp_gather_binomial, mp_gather_linear, mp_scatter_binomial, mp_scatter_linear;
 mp_coll_build_fn mp_reduce_scatter_pairwise, mp_reduce_scatter_reduce_scatterv;
 mp_coll_build_fn mp_scan_recursive_doubling, mp_scan_linear, mp_exscan_recursive_doubling, mp_exscan_linear;
+/* Node-aware: phases inside each node and among node representatives (collectives/node_groups.h). */
+mp_coll_build_fn mp_barrier_hier, mp_bcast_hier, mp_reduce_hier, mp_allreduce_hier, mp_allgather_hier;
 
 /* ---- shared by several algorithms (patterns.c) ---- */
 
@@ -99,5 +102,20 @@ void mp_reduce_ordered(struct mp_sched *s, void *w, void *t, size_t count, int p
 /* Recursive halving over pof2 chunks of `count` elements: each new rank ends with the chunk
  * returned in [*lo, *lo + 1) fully reduced in w (partners are adjacent, so rank order holds). */
 void mp_halving(struct mp_sched *s, void *w, void *t, size_t count, int nr, int pof2, int rem, int *lo);
+
+/* ---- phases of the hierarchical algorithms (hier_phases.c) ---- */
+
+/* Addresses this rank's node group / the whole communicator again. */
+void mp_hier_node(struct mp_sched *s);
+void mp_hier_done(struct mp_sched *s);
+/* The representative of each node for a collective rooted at `root`: the root on its own node,
+ * the leader elsewhere (so the root's data need not detour through its leader). NULL when out of
+ * scratch memory. */
+const int *mp_hier_reps(struct mp_sched *s, int root);
+/* Addresses the group of node representatives `reps`, in which this rank is its node's index. */
+void mp_hier_reps_group(struct mp_sched *s, const int *reps);
+/* Builds the flat algorithm the rules pick for a `kind` collective of `bytes` on the group now
+ * addressed. */
+void mp_hier_flat(struct mp_sched *s, enum mp_coll_kind kind, size_t bytes, const struct mp_coll_args *a);
 
 #endif

@@ -6,7 +6,7 @@
 
 void mp_allgather_bruck(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     size_t *roff = mp_sched_scratch(s, (size_t)(size + 1) * sizeof *roff);
     if (!roff) return;
     roff[0] = 0;

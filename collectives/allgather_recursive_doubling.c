@@ -29,14 +29,14 @@ static void blocks(struct mp_sched *s, const struct mp_coll_args *a, int lo, int
 /* The blocks new rank window [lo, hi) stands for. */
 static void window(struct mp_sched *s, const struct mp_coll_args *a, int lo, int hi, int pof2, int peer, int recv)
 {
-    const int size = s->comm->size;
+    const int size = s->size;
     blocks(s, a, lo, hi, peer, recv);
     blocks(s, a, lo + pof2, hi + pof2 < size ? hi + pof2 : size, peer, recv);
 }
 
 void mp_allgather_recursive_doubling(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank, pof2 = mp_pof2_floor(size);
+    const int size = s->size, rank = s->rank, pof2 = mp_pof2_floor(size);
     char *out = a->rbuf;
     mp_sched_copy(s, a->sbuf, out + mp_blk_off(a, rank), mp_blk_len(a, rank));
     if (rank >= pof2) {

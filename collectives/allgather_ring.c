@@ -5,7 +5,7 @@
 
 void mp_allgather_ring(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     char *out = a->rbuf;
     mp_sched_copy(s, a->sbuf, out + mp_blk_off(a, rank), mp_blk_len(a, rank));
     const int right = (rank + 1) % size, left = (rank - 1 + size) % size;

@@ -5,7 +5,7 @@
 
 void mp_allreduce_rabenseifner(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int pof2 = mp_pof2_floor(s->comm->size), rem = s->comm->size - pof2;
+    const int pof2 = mp_pof2_floor(s->size), rem = s->size - pof2;
     const size_t ext = s->red.extent, bytes = a->count * ext;
     char *w = a->rbuf, *t = mp_sched_scratch(s, bytes);
     if (!t) return;

@@ -5,7 +5,7 @@
 
 void mp_allreduce_recursive_doubling(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int pof2 = mp_pof2_floor(s->comm->size), rem = s->comm->size - pof2;
+    const int pof2 = mp_pof2_floor(s->size), rem = s->size - pof2;
     const size_t bytes = a->count * s->red.extent;
     char *w = a->rbuf, *t = mp_sched_scratch(s, bytes);
     if (!t) return;

@@ -6,7 +6,7 @@
 
 void mp_allreduce_ring(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const int right = (rank + 1) % size, left = (rank - 1 + size) % size;
     const size_t ext = s->red.extent, n = a->count;
     char *w = a->rbuf, *t = mp_sched_scratch(s, (n / (size_t)size + 1) * ext);

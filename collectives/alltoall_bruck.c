@@ -6,7 +6,7 @@
 
 void mp_alltoall_bruck(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const size_t b = a->bytes, half = (size_t)(size / 2 + 1) * b;
     const char *in = a->sbuf;
     char *out = a->rbuf;

@@ -5,7 +5,7 @@
 
 void mp_alltoall_pairwise(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const char *in = a->sbuf;
     char *out = a->rbuf;
     mp_sched_copy(s, in + mp_soff(a, rank), out + mp_roff(a, rank), mp_rlen(a, rank));

@@ -5,7 +5,7 @@
 void mp_barrier_dissemination(struct mp_sched *s, const struct mp_coll_args *a)
 {
     (void)a;
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     for (int dist = 1; dist < size; dist <<= 1) {
         mp_sched_recv(s, s, 0, (rank - dist + size) % size);
         mp_sched_send(s, s, 0, (rank + dist) % size);

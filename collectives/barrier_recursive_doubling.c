@@ -6,7 +6,7 @@
 void mp_barrier_recursive_doubling(struct mp_sched *s, const struct mp_coll_args *a)
 {
     (void)a;
-    const int size = s->comm->size, rank = s->comm->rank, pof2 = mp_pof2_floor(size);
+    const int size = s->size, rank = s->rank, pof2 = mp_pof2_floor(size);
     if (rank >= pof2) {
         mp_sched_send(s, s, 0, rank - pof2);
         mp_sched_recv(s, s, 0, rank - pof2);

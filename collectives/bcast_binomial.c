@@ -5,8 +5,8 @@
 
 void mp_bcast_binomial(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, root = a->root;
-    const int vrank = (s->comm->rank - root + size) % size;
+    const int size = s->size, root = a->root;
+    const int vrank = (s->rank - root + size) % size;
     int mask = 1;
     while (mask < size && !(vrank & mask)) mask <<= 1;
     if (vrank) {

@@ -6,8 +6,8 @@
 
 void mp_bcast_scatter_allgather(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, root = a->root;
-    const int vrank = (s->comm->rank - root + size) % size;
+    const int size = s->size, root = a->root;
+    const int vrank = (s->rank - root + size) % size;
     char *buf = a->rbuf;
     const size_t cs = (a->bytes + (size_t)size - 1) / (size_t)size;
 #define CHUNK_OFF(i) ((size_t)(i)*cs < a->bytes ? (size_t)(i)*cs : a->bytes)
@@ -29,7 +29,7 @@ void mp_bcast_scatter_allgather(struct mp_sched *s, const struct mp_coll_args *a
     mp_sched_round(s);
 
     /* Ring allgather over the chunks. */
-    const int right = (s->comm->rank + 1) % size, left = (s->comm->rank - 1 + size) % size;
+    const int right = (s->rank + 1) % size, left = (s->rank - 1 + size) % size;
     for (int k = 0; k < size - 1; k++) {
         int out = (vrank - k + size) % size, in = (vrank - k - 1 + size) % size;
         mp_sched_recv(s, buf + CHUNK_OFF(in), CHUNK_OFF(in + 1) - CHUNK_OFF(in), left);

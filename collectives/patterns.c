@@ -4,7 +4,7 @@
 
 int mp_fold_in(struct mp_sched *s, void *w, void *t, size_t count, size_t bytes)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const int rem = size - mp_pof2_floor(size);
     if (rank >= 2 * rem) return rank - rem;
     if (rank % 2 == 0) {
@@ -20,7 +20,7 @@ int mp_fold_in(struct mp_sched *s, void *w, void *t, size_t count, size_t bytes)
 
 void mp_fold_out(struct mp_sched *s, void *w, size_t bytes)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const int rem = size - mp_pof2_floor(size);
     if (rank >= 2 * rem) return;
     mp_sched_round(s);

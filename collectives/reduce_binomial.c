@@ -8,7 +8,7 @@
 
 void mp_reduce_binomial(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const int root = s->red.commutative ? a->root : 0;
     const int vrank = (rank - root + size) % size;
     const size_t bytes = a->count * s->red.extent;

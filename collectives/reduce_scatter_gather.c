@@ -12,7 +12,7 @@ static int bitrev(int x, int pof2)
 
 void mp_reduce_scatter_gather(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank, pof2 = mp_pof2_floor(size), rem = size - pof2;
+    const int size = s->size, rank = s->rank, pof2 = mp_pof2_floor(size), rem = size - pof2;
     const size_t ext = s->red.extent, bytes = a->count * ext;
     char *w = rank == a->root ? a->rbuf : mp_sched_scratch(s, bytes);
     char *t = mp_sched_scratch(s, bytes);

@@ -15,7 +15,7 @@ static size_t blk_start(const struct mp_coll_args *a, int p, int i)
 
 void mp_reduce_scatter_pairwise(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const size_t ext = s->red.extent, mine = blk_count(a, size, rank), mb = mine * ext;
     const char *in = a->sbuf;
     char *t = mp_sched_scratch(s, (size_t)size * mb); /* slot i: rank i's contribution */

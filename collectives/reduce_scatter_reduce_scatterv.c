@@ -4,12 +4,12 @@
 
 void mp_reduce_scatter_reduce_scatterv(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size;
+    const int size = s->size;
     const size_t ext = s->red.extent;
     struct mp_coll_args r = *a;
     r.root = 0;
-    r.rbuf = s->comm->rank == 0 ? mp_sched_scratch(s, a->count * ext) : NULL;
-    if (s->comm->rank == 0 && !r.rbuf) return;
+    r.rbuf = s->rank == 0 ? mp_sched_scratch(s, a->count * ext) : NULL;
+    if (s->rank == 0 && !r.rbuf) return;
     mp_reduce_binomial(s, &r);
     mp_sched_round(s);
 
@@ -20,7 +20,6 @@ void mp_reduce_scatter_reduce_scatterv(struct mp_sched *s, const struct mp_coll_
         len[i] = (a->counts ? a->counts[i] : a->count / (size_t)size) * ext;
         off[i] = (a->displs ? a->displs[i] : (size_t)i * (a->count / (size_t)size)) * ext;
     }
-    struct mp_coll_args sc = {
-        .sbuf = r.rbuf, .rbuf = a->rbuf, .bytes = len[s->comm->rank], .counts = len, .displs = off};
+    struct mp_coll_args sc = {.sbuf = r.rbuf, .rbuf = a->rbuf, .bytes = len[s->rank], .counts = len, .displs = off};
     mp_scatter_linear(s, &sc);
 }

@@ -5,7 +5,7 @@
 
 void mp_scan_linear(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const size_t bytes = a->count * s->red.extent;
     mp_sched_copy(s, a->sbuf, a->rbuf, bytes);
     if (rank > 0) {
@@ -20,7 +20,7 @@ void mp_scan_linear(struct mp_sched *s, const struct mp_coll_args *a)
 
 void mp_exscan_linear(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const size_t bytes = a->count * s->red.extent;
     if (rank == 0) {
         if (size > 1) mp_sched_send(s, a->sbuf, bytes, 1);

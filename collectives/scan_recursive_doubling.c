@@ -6,7 +6,7 @@
 
 static void scan(struct mp_sched *s, const struct mp_coll_args *a, int exclusive)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     const size_t bytes = a->count * s->red.extent;
     char *partial = mp_sched_scratch(s, bytes), *t = mp_sched_scratch(s, bytes);
     if (!partial || !t) return;

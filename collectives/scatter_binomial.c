@@ -5,7 +5,7 @@
 
 void mp_scatter_binomial(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, root = a->root, rank = s->comm->rank;
+    const int size = s->size, root = a->root, rank = s->rank;
     const int vrank = (rank - root + size) % size;
     const size_t b = a->bytes;
     int mask = 1;

@@ -4,7 +4,7 @@
 
 void mp_scatter_linear(struct mp_sched *s, const struct mp_coll_args *a)
 {
-    const int size = s->comm->size, rank = s->comm->rank;
+    const int size = s->size, rank = s->rank;
     if (rank != a->root) {
         mp_sched_recv(s, a->rbuf, a->bytes, a->root);
         return;

@@ -40,6 +40,7 @@ struct mp_sched *mp_sched_new(struct mp_comm *comm)
         s->finalecap = 1;
     }
     s->comm = comm;
+    mp_sched_group(s, NULL, comm->size, comm->rank);
     s->tag = tag;
     s->error = MPI_SUCCESS;
     s->red = (struct mp_coll_red){.commutative = 1};
@@ -95,12 +96,12 @@ static void add(struct mp_sched *s, uint8_t kind, int peer, const void *src, voi
 
 void mp_sched_send(struct mp_sched *s, const void *buf, size_t bytes, int peer)
 {
-    add(s, MP_STEP_SEND, peer, buf, NULL, bytes);
+    add(s, MP_STEP_SEND, s->map ? s->map[peer] : peer, buf, NULL, bytes);
 }
 
 void mp_sched_recv(struct mp_sched *s, void *buf, size_t bytes, int peer)
 {
-    add(s, MP_STEP_RECV, peer, NULL, buf, bytes);
+    add(s, MP_STEP_RECV, s->map ? s->map[peer] : peer, NULL, buf, bytes);
 }
 
 void mp_sched_copy(struct mp_sched *s, const void *src, void *dst, size_t bytes)

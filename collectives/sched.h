@@ -33,10 +33,15 @@ struct mp_step {
 
 #define MP_SCHED_INLINE_STEPS 16
 #define MP_SCHED_INLINE_SCRATCH 512
-#define MP_SCHED_MAX_CHUNKS 8
+#define MP_SCHED_MAX_CHUNKS 16
 
 struct mp_sched {
     struct mp_comm *comm;
+    /* The group the algorithm being built addresses: its size, this process's rank in it and its
+     * members' ranks in comm (NULL: the communicator itself). Hierarchical algorithms build flat
+     * ones over a node's ranks or over node leaders this way, inside one schedule. */
+    int size, rank;
+    const int *map;
     int tag;
     int error;              /* first error class met (allocation, a failed message) */
     struct mp_coll_red red; /* the reduction MP_STEP_REDUCE applies */
@@ -65,6 +70,16 @@ struct mp_sched {
 struct mp_sched *mp_sched_new(struct mp_comm *comm);
 /* Releases a schedule that was not handed to mp_sched_run or mp_sched_start. */
 void mp_sched_free(struct mp_sched *s);
+
+/* Steps added from now on address `map[0..size-1]` (ranks of the communicator, NULL meaning the
+ * communicator itself), in which this process is `rank`. Peers are translated as steps are added,
+ * so `map` need only live while the schedule is built. */
+static inline void mp_sched_group(struct mp_sched *s, const int *map, int size, int rank)
+{
+    s->map = map;
+    s->size = size;
+    s->rank = rank;
+}
 
 /* Building. Failures are remembered in s->error and reported when the schedule runs, so the
  * algorithms need not check each call. */

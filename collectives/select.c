@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collectives/node_groups.h"
 #include "core/log.h"
 #include "core/params.h"
 
@@ -30,43 +31,60 @@ static const char default_rules[] = "barrier:*:*:dissemination "
  * then sleeps, so every round costs a wake-up and fewer rounds beat fewer bytes. Measured at 8
  * ranks on 2 cores: binomial bcast about twice as fast as scatter_allgather from 16K to 1M, and
  * reduce_bcast the best allreduce above 8K. */
+/* Put first: a hier rule matches only a communicator spanning several nodes with several ranks
+ * on some node (select below). Measured at 8 ranks on 2 pretend nodes of one 2-core host
+ * (docs/collectives.md): hier wins up to these sizes; above, its phases run one after the other
+ * where the flat algorithms overlap them. */
+static const char hier_rules[] = "barrier:*:*:hier bcast:0-512K:*:hier reduce:0-256K:*:hier allreduce:0-64K:*:hier "
+                                 "allgather:*:*:hier allgatherv:*:*:hier";
+
 static const char oversubscribed_rules[] = "bcast:*:*:binomial allreduce:8K-:*:reduce_bcast";
 
 #define END                                                                                                            \
     {                                                                                                                  \
-        NULL, NULL, 0                                                                                                  \
+        NULL, NULL, 0, 0                                                                                               \
     }
-static const struct mp_coll_alg barrier_algs[] = {
-    {"dissemination", mp_barrier_dissemination, 0}, {"recursive_doubling", mp_barrier_recursive_doubling, 0}, END};
-static const struct mp_coll_alg bcast_algs[] = {
-    {"binomial", mp_bcast_binomial, 0}, {"scatter_allgather", mp_bcast_scatter_allgather, 0}, END};
-static const struct mp_coll_alg reduce_algs[] = {
-    {"binomial", mp_reduce_binomial, 0}, {"reduce_scatter_gather", mp_reduce_scatter_gather, 0}, END};
-static const struct mp_coll_alg allreduce_algs[] = {{"recursive_doubling", mp_allreduce_recursive_doubling, 0},
-                                                    {"rabenseifner", mp_allreduce_rabenseifner, 0},
-                                                    {"ring", mp_allreduce_ring, 1},
-                                                    {"reduce_bcast", mp_allreduce_reduce_bcast, 0},
+static const struct mp_coll_alg barrier_algs[] = {{"dissemination", mp_barrier_dissemination, 0, 0},
+                                                  {"recursive_doubling", mp_barrier_recursive_doubling, 0, 0},
+                                                  {"hier", mp_barrier_hier, 0, 1},
+                                                  END};
+static const struct mp_coll_alg bcast_algs[] = {{"binomial", mp_bcast_binomial, 0, 0},
+                                                {"scatter_allgather", mp_bcast_scatter_allgather, 0, 0},
+                                                {"hier", mp_bcast_hier, 0, 1},
+                                                END};
+static const struct mp_coll_alg reduce_algs[] = {{"binomial", mp_reduce_binomial, 0, 0},
+                                                 {"reduce_scatter_gather", mp_reduce_scatter_gather, 0, 0},
+                                                 {"hier", mp_reduce_hier, 0, 1},
+                                                 END};
+static const struct mp_coll_alg allreduce_algs[] = {{"recursive_doubling", mp_allreduce_recursive_doubling, 0, 0},
+                                                    {"rabenseifner", mp_allreduce_rabenseifner, 0, 0},
+                                                    {"ring", mp_allreduce_ring, 1, 0},
+                                                    {"reduce_bcast", mp_allreduce_reduce_bcast, 0, 0},
+                                                    {"hier", mp_allreduce_hier, 0, 1},
                                                     END};
-static const struct mp_coll_alg allgather_algs[] = {{"ring", mp_allgather_ring, 0},
-                                                    {"recursive_doubling", mp_allgather_recursive_doubling, 0},
-                                                    {"bruck", mp_allgather_bruck, 0},
+static const struct mp_coll_alg allgather_algs[] = {{"ring", mp_allgather_ring, 0, 0},
+                                                    {"recursive_doubling", mp_allgather_recursive_doubling, 0, 0},
+                                                    {"bruck", mp_allgather_bruck, 0, 0},
+                                                    {"hier", mp_allgather_hier, 0, 1},
                                                     END};
-static const struct mp_coll_alg alltoall_algs[] = {
-    {"pairwise", mp_alltoall_pairwise, 0}, {"linear", mp_alltoall_linear, 0}, {"bruck", mp_alltoall_bruck, 0}, END};
+static const struct mp_coll_alg alltoall_algs[] = {{"pairwise", mp_alltoall_pairwise, 0, 0},
+                                                   {"linear", mp_alltoall_linear, 0, 0},
+                                                   {"bruck", mp_alltoall_bruck, 0, 0},
+                                                   END};
 static const struct mp_coll_alg alltoallv_algs[] = {
-    {"pairwise", mp_alltoall_pairwise, 0}, {"linear", mp_alltoall_linear, 0}, END};
+    {"pairwise", mp_alltoall_pairwise, 0, 0}, {"linear", mp_alltoall_linear, 0, 0}, END};
 static const struct mp_coll_alg gather_algs[] = {
-    {"linear", mp_gather_linear, 0}, {"binomial", mp_gather_binomial, 0}, END};
-static const struct mp_coll_alg gatherv_algs[] = {{"linear", mp_gather_linear, 0}, END};
+    {"linear", mp_gather_linear, 0, 0}, {"binomial", mp_gather_binomial, 0, 0}, END};
+static const struct mp_coll_alg gatherv_algs[] = {{"linear", mp_gather_linear, 0, 0}, END};
 static const struct mp_coll_alg scatter_algs[] = {
-    {"linear", mp_scatter_linear, 0}, {"binomial", mp_scatter_binomial, 0}, END};
-static const struct mp_coll_alg scatterv_algs[] = {{"linear", mp_scatter_linear, 0}, END};
+    {"linear", mp_scatter_linear, 0, 0}, {"binomial", mp_scatter_binomial, 0, 0}, END};
+static const struct mp_coll_alg scatterv_algs[] = {{"linear", mp_scatter_linear, 0, 0}, END};
 static const struct mp_coll_alg reduce_scatter_algs[] = {
-    {"pairwise", mp_reduce_scatter_pairwise, 0}, {"reduce_scatterv", mp_reduce_scatter_reduce_scatterv, 0}, END};
+    {"pairwise", mp_reduce_scatter_pairwise, 0, 0}, {"reduce_scatterv", mp_reduce_scatter_reduce_scatterv, 0, 0}, END};
 static const struct mp_coll_alg scan_algs[] = {
-    {"recursive_doubling", mp_scan_recursive_doubling, 0}, {"linear", mp_scan_linear, 0}, END};
+    {"recursive_doubling", mp_scan_recursive_doubling, 0, 0}, {"linear", mp_scan_linear, 0, 0}, END};
 static const struct mp_coll_alg exscan_algs[] = {
-    {"recursive_doubling", mp_exscan_recursive_doubling, 0}, {"linear", mp_exscan_linear, 0}, END};
+    {"recursive_doubling", mp_exscan_recursive_doubling, 0, 0}, {"linear", mp_exscan_linear, 0, 0}, END};
 
 /* Per collective: its name in rules (upper-cased in MSGPASS_COLL_<NAME>) and its algorithms, the
  * first of which works for every op and size and is the last resort. */
@@ -197,6 +215,7 @@ static void init(void)
     if (user && *user) {
         parse_rules(user, "MSGPASS_COLL_RULES");
     } else {
+        parse_rules(hier_rules, "built-in rules");
         if (mp_g.job_oversubscribed) parse_rules(oversubscribed_rules, "built-in rules");
         parse_rules(default_rules, "built-in rules");
     }
@@ -214,30 +233,69 @@ static void init(void)
     }
 }
 
+/* Why a hierarchical algorithm does not fit communicator `c`, or NULL when it does. */
+static const char *hier_unfit(const struct mp_comm *c, int commutative)
+{
+    const struct mp_node_groups *g = c->nodes;
+    if (g->nnodes == 1) return "one node";
+    if (g->max_node_size == 1) return "one rank per node";
+    if (!commutative && !g->contiguous) return "a non-commutative op on nodes interleaved in rank order";
+    return NULL;
+}
+
+/* The first rule for this collective that matches; `c` NULL leaves out hierarchical algorithms
+ * (a phase of one). *skipped tells why a hierarchical rule that matched otherwise was passed. */
+static const struct mp_coll_alg *match(enum mp_coll_kind kind, size_t bytes, size_t ranks, int commutative,
+                                       const struct mp_comm *c, const char **skipped)
+{
+    for (int i = 0; i < nrules; i++) {
+        const struct rule *r = &rules[i];
+        if (r->kind != (int)kind || bytes < r->bytes_lo || bytes > r->bytes_hi || ranks < r->ranks_lo ||
+            ranks > r->ranks_hi || (r->alg->commutative_only && !commutative))
+            continue;
+        if (!r->alg->hier) return r->alg;
+        const char *why = c ? hier_unfit(c, commutative) : "a phase of a hierarchical algorithm";
+        if (!why) return r->alg;
+        if (skipped && !*skipped) *skipped = why;
+    }
+    return NULL;
+}
+
 const struct mp_coll_alg *mp_coll_select(enum mp_coll_kind kind, size_t bytes, const struct mp_comm *c, int commutative)
 {
     if (MP_UNLIKELY(!ready)) init();
     const struct mp_coll_alg *alg = forced[kind];
-    const char *why = "forced";
+    const char *why = "forced", *skipped = NULL;
     if (alg && alg->commutative_only && !commutative) {
         MP_DEBUG("%s algorithm %s needs a commutative op; using the rules", kinds[kind].name, alg->name);
+        alg = NULL;
+    } else if (alg && alg->hier && !commutative && !c->nodes->contiguous) {
+        /* A forced hierarchical algorithm runs even where it does not pay (one node), so tests
+         * reach it everywhere, but never where it would break rank order. */
+        MP_DEBUG("%s algorithm %s would reduce a non-commutative op out of rank order (nodes interleaved); using "
+                 "the rules",
+                 kinds[kind].name, alg->name);
         alg = NULL;
     }
     if (!alg) {
         why = "rule";
-        const size_t ranks = (size_t)c->size;
-        for (int i = 0; i < nrules && !alg; i++) {
-            const struct rule *r = &rules[i];
-            if (r->kind == (int)kind && bytes >= r->bytes_lo && bytes <= r->bytes_hi && ranks >= r->ranks_lo &&
-                ranks <= r->ranks_hi && (commutative || !r->alg->commutative_only))
-                alg = r->alg;
-        }
+        alg = match(kind, bytes, (size_t)c->size, commutative, c, &skipped);
     }
     if (!alg) {
         why = "no rule matched; the default";
         alg = &kinds[kind].algs[0];
     }
-    MP_DEBUG("%s on %s (%d ranks, %zu bytes): %s (%s)", kinds[kind].name, c->name[0] ? c->name : "a communicator",
-             c->size, bytes, alg->name, why);
+    const struct mp_node_groups *g = c->nodes;
+    MP_DEBUG("%s on %s (%d ranks, %zu bytes, %d node%s of up to %d ranks%s): %s (%s%s%s)", kinds[kind].name,
+             c->name[0] ? c->name : "a communicator", c->size, bytes, g->nnodes, g->nnodes == 1 ? "" : "s",
+             g->max_node_size, g->contiguous ? "" : ", interleaved", alg->name, why,
+             skipped ? "; hier passed over: " : "", skipped ? skipped : "");
     return alg;
+}
+
+const struct mp_coll_alg *mp_coll_select_flat(enum mp_coll_kind kind, size_t bytes, int size, int commutative)
+{
+    if (MP_UNLIKELY(!ready)) init();
+    const struct mp_coll_alg *alg = match(kind, bytes, (size_t)size, commutative, NULL, NULL);
+    return alg ? alg : &kinds[kind].algs[0];
 }

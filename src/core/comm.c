@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collectives/coll.h"
+#include "collectives/node_groups.h"
 #include "core/attr.h"
 #include "core/errhandler.h"
 #include "core/error.h"
@@ -143,6 +144,7 @@ static struct mp_comm *create_at(MPI_Comm h, int hidden, uint32_t ctx, int rank,
     c->world_of = world_of;
     c->errhandler = MPI_ERRORS_ARE_FATAL;
     c->info = MPI_INFO_NULL;
+    if (!(c->nodes = mp_node_groups_new(c))) goto fail;
     if (mp_p2p_comm_attach(c) != MPI_SUCCESS) goto fail;
     if (!hidden && install(c, h) != MPI_SUCCESS) {
         mp_p2p_comm_detach(c);
@@ -150,6 +152,7 @@ static struct mp_comm *create_at(MPI_Comm h, int hidden, uint32_t ctx, int rank,
     }
     return c;
 fail:
+    if (c) mp_node_groups_free(c->nodes);
     free(c);
     free(world_of);
     ctx_release(ctx);
@@ -188,6 +191,7 @@ static void destroy(struct mp_comm *c)
     mp_errhandler_release(c->errhandler);
     mp_info_free(&c->info);
     mp_topo_free(c->topo);
+    mp_node_groups_free(c->nodes);
     free(c->world_of);
     free(c);
 }

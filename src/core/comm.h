@@ -8,6 +8,7 @@
 
 struct mp_matchq;
 struct mp_topo;
+struct mp_node_groups;
 
 struct mp_comm {
     MPI_Comm handle; /* MPI_COMM_NULL for a hidden communicator (an intercommunicator's local one) */
@@ -21,10 +22,11 @@ struct mp_comm {
     struct mp_matchq *mq;      /* matching queues of ctx */
     struct mp_matchq *mq_coll; /* matching queues of ctx + 1 */
     char name[MPI_MAX_OBJECT_NAME];
-    struct mp_comm *local; /* intercommunicators only: a hidden intracommunicator over the local group */
-    struct mp_topo *topo;  /* Cartesian topology, or NULL */
-    MPI_Info info;         /* hints set by the user (a private copy), or MPI_INFO_NULL */
-    uint32_t coll_seq;     /* collectives started on this communicator: each takes the next tag */
+    struct mp_comm *local;        /* intercommunicators only: a hidden intracommunicator over the local group */
+    struct mp_topo *topo;         /* Cartesian topology, or NULL */
+    MPI_Info info;                /* hints set by the user (a private copy), or MPI_INFO_NULL */
+    uint32_t coll_seq;            /* collectives started on this communicator: each takes the next tag */
+    struct mp_node_groups *nodes; /* node and leaders groups, for hierarchical collectives */
 };
 
 /* Returns the descriptor, or NULL when the handle names no live communicator. */

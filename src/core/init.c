@@ -72,6 +72,7 @@ static int map_hosts(int cpus, int **host_of_out)
             mp_g.local_size++;
         }
         mp_g.oversubscribed = mp_g.local_size > cpus;
+        mp_g.nhosts = hosts;
         for (int h = 0; h < hosts; h++) mp_g.job_oversubscribed |= ranks_on[h] > cpus_on[h];
     }
     free(ranks_on);
@@ -122,8 +123,11 @@ int mp_init(int required, int *provided)
 
     mp_dtype_init();
     rc = mp_p2p_init(host_of);
-    free(host_of);
-    if (rc != MPI_SUCCESS) return rc;
+    if (rc != MPI_SUCCESS) {
+        free(host_of);
+        return rc;
+    }
+    mp_g.host_of = host_of; /* communicators derive their node groups from it */
     rc = mp_comm_init();
     if (rc != MPI_SUCCESS) return rc;
     /* No locks anywhere: any thread may call, one at a time. */
@@ -139,6 +143,8 @@ int mp_finalize(void)
     /* Nobody leaves while a peer may still send to it. */
     int rc = mp_barrier(mp_comm_get(MPI_COMM_WORLD));
     mp_comm_finalize();
+    free(mp_g.host_of);
+    mp_g.host_of = NULL;
     mp_p2p_finalize();
     mp_req_pool_finalize();
     mp_dtype_finalize();

@@ -23,6 +23,8 @@ struct mp_state {
     int local_size;         /* processes of the job on this host */
     int oversubscribed;     /* more ranks on this host than cpus: wait by yielding/sleeping early */
     int job_oversubscribed; /* some host of the job is: the same on every rank */
+    int *host_of;           /* world rank -> host index, hosts numbered by their lowest world rank */
+    int nhosts;
     char hostname[MPI_MAX_PROCESSOR_NAME];
     char jobid[64];
     double wtime_base;
