@@ -68,6 +68,10 @@ static inline int mp_barrier(struct mp_comm *c)
 {
     return mp_coll_barrier(c, NULL);
 }
+static inline int mp_bcast(void *buf, int count, MPI_Datatype type, int root, struct mp_comm *c)
+{
+    return mp_coll_bcast(buf, count, type, root, c, NULL);
+}
 static inline int mp_allreduce(const void *sbuf, void *rbuf, int count, MPI_Datatype type, MPI_Op op, struct mp_comm *c)
 {
     return mp_coll_allreduce(sbuf, rbuf, count, type, op, c, NULL);

@@ -24,11 +24,12 @@ void mp_coll_red_init(struct mp_coll_red *r, MPI_Op op, MPI_Datatype type)
     r->base_per = dt->base_count;
     r->extent = (size_t)dt->extent;
     r->commutative = mp_op_commutative(op);
+    r->user_fn = mp_op_user_fn(op);
 }
 
 void mp_coll_red_apply(const struct mp_coll_red *r, const void *in, void *inout, size_t count)
 {
-    if (MP_LIKELY(!mp_op_is_user(r->op))) {
+    if (MP_LIKELY(!r->user_fn)) {
         mp_op_apply(r->op, r->base, in, inout, count * r->base_per);
         return;
     }
@@ -37,7 +38,8 @@ void mp_coll_red_apply(const struct mp_coll_red *r, const void *in, void *inout,
     char *b = inout;
     while (count > 0) {
         int k = count > INT_MAX ? INT_MAX : (int)count;
-        mp_op_user_apply(r->op, a, b, k, r->type);
+        MPI_Datatype type = r->type;
+        r->user_fn((void *)a, b, &k, &type);
         a += (size_t)k * r->extent;
         b += (size_t)k * r->extent;
         count -= (size_t)k;

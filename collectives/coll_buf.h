@@ -20,6 +20,9 @@ struct mp_coll_red {
     size_t base_per;   /* elements of `base` per element of `type` */
     size_t extent;     /* bytes per element of `type` */
     int commutative;
+    /* User ops: the function, taken when the operation starts, so that MPI_Op_free during a
+     * nonblocking collective does not pull it away. */
+    MPI_User_function *user_fn;
 };
 
 void mp_coll_red_init(struct mp_coll_red *r, MPI_Op op, MPI_Datatype type);

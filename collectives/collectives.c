@@ -39,6 +39,17 @@ static size_t *to_bytes(struct mp_sched *s, const int *v, size_t unit, int n)
     return out;
 }
 
+/* The root's block layout in a gatherv/scatterv; 0 when out of memory. */
+static int rooted_v(struct mp_sched *s, struct mp_coll_args *a, const int *counts, const int *displs, MPI_Datatype type)
+{
+    const size_t ext = mp_coll_bytes(1, type);
+    a->counts = to_bytes(s, counts, ext, s->comm->size);
+    a->displs = to_bytes(s, displs, ext, s->comm->size);
+    if (!a->counts || !a->displs) return 0;
+    a->bytes = a->counts[a->root];
+    return 1;
+}
+
 int mp_coll_barrier(struct mp_comm *c, struct mp_request **req)
 {
     struct mp_sched *s = begin(c);
@@ -174,11 +185,7 @@ int mp_coll_gatherv(const void *sbuf, int scount, MPI_Datatype stype, void *rbuf
     if (!s) return MPI_ERR_NO_MEM;
     struct mp_coll_args a = {.sbuf = sbuf, .rbuf = rbuf, .root = root};
     if (c->rank == root) {
-        const size_t ext = mp_coll_bytes(1, rtype);
-        a.counts = to_bytes(s, rcounts, ext, c->size);
-        a.displs = to_bytes(s, displs, ext, c->size);
-        if (!a.counts || !a.displs) return finish(s, req);
-        a.bytes = a.counts[root];
+        if (!rooted_v(s, &a, rcounts, displs, rtype)) return finish(s, req);
         if (sbuf == MPI_IN_PLACE) a.sbuf = (char *)rbuf + a.displs[root];
     } else {
         a.bytes = mp_coll_bytes((size_t)scount, stype);
@@ -206,11 +213,7 @@ int mp_coll_scatterv(const void *sbuf, const int scounts[], const int displs[], 
     if (!s) return MPI_ERR_NO_MEM;
     struct mp_coll_args a = {.sbuf = sbuf, .rbuf = rbuf, .root = root};
     if (c->rank == root) {
-        const size_t ext = mp_coll_bytes(1, stype);
-        a.counts = to_bytes(s, scounts, ext, c->size);
-        a.displs = to_bytes(s, displs, ext, c->size);
-        if (!a.counts || !a.displs) return finish(s, req);
-        a.bytes = a.counts[root];
+        if (!rooted_v(s, &a, scounts, displs, stype)) return finish(s, req);
         if (rbuf == MPI_IN_PLACE) a.rbuf = (char *)sbuf + a.displs[root];
     } else {
         a.bytes = mp_coll_bytes((size_t)rcount, rtype);

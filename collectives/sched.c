@@ -13,38 +13,18 @@ static struct mp_sched *free_scheds;
 static struct mp_sched *running;
 
 /* Each collective on a communicator gets the next tag of that communicator, so messages of
- * several collectives in flight at once (nonblocking ones) never match each other. Context ids
- * are never reused, so an entry whose ctx differs belongs to a freed communicator. */
-struct comm_seq {
-    uint32_t ctx;
-    uint32_t seq;
-};
-static struct comm_seq *seqs;
-static size_t nseqs;
+ * several collectives in flight at once (nonblocking ones) never match each other. Tags from 2^30
+ * up in the collective context belong to communicator creation (src/core/comm.c). */
+#define COLL_TAG_MASK ((1u << 30) - 1)
 
 static int next_tag(struct mp_comm *comm)
 {
-    size_t h = (size_t)comm->handle;
-    if (h >= nseqs) {
-        size_t n = nseqs ? nseqs : 16;
-        while (n <= h) n *= 2;
-        struct comm_seq *t = realloc(seqs, n * sizeof *t);
-        if (!t) return -1;
-        memset(t + nseqs, 0xff, (n - nseqs) * sizeof *t);
-        seqs = t;
-        nseqs = n;
-    }
-    if (seqs[h].ctx != comm->ctx) {
-        seqs[h].ctx = comm->ctx;
-        seqs[h].seq = 0;
-    }
-    return (int)(seqs[h].seq++ & MP_TAG_UB);
+    return (int)(comm->coll_seq++ & COLL_TAG_MASK);
 }
 
 struct mp_sched *mp_sched_new(struct mp_comm *comm)
 {
     int tag = next_tag(comm);
-    if (tag < 0) return NULL;
     struct mp_sched *s = free_scheds;
     if (s) {
         free_scheds = s->next;
@@ -213,9 +193,7 @@ int mp_sched_run(struct mp_sched *s)
     struct mp_idle idle;
     mp_idle_reset(&idle);
     while (!advance(s)) {
-        int events = mp_progress();
-        if (running) events += mp_coll_progress();
-        if (events)
+        if (mp_progress())
             mp_idle_reset(&idle);
         else
             mp_idle_wait(&idle);
@@ -253,6 +231,8 @@ int mp_sched_start(struct mp_sched *s, struct mp_request **req)
     }
     s->next = running;
     running = s;
+    /* From now on every progress pass (any wait, blocking point-to-point included) advances it. */
+    mp_progress_set_hook(mp_coll_progress);
     return MPI_SUCCESS;
 }
 

@@ -25,6 +25,13 @@ static const char default_rules[] = "barrier:*:*:dissemination "
                                     "reduce_scatter:*:*:pairwise reduce_scatter_block:*:*:pairwise "
                                     "scan:*:*:recursive_doubling exscan:*:*:recursive_doubling";
 
+/* Put before the table when a host of the job is oversubscribed (more ranks than cpus; every rank
+ * must choose alike, so one such host decides for all): a waiting rank
+ * then sleeps, so every round costs a wake-up and fewer rounds beat fewer bytes. Measured at 8
+ * ranks on 2 cores: binomial bcast about twice as fast as scatter_allgather from 16K to 1M, and
+ * reduce_bcast the best allreduce above 8K. */
+static const char oversubscribed_rules[] = "bcast:*:*:binomial allreduce:8K-:*:reduce_bcast";
+
 #define END                                                                                                            \
     {                                                                                                                  \
         NULL, NULL, 0                                                                                                  \
@@ -187,7 +194,14 @@ static void init(void)
 {
     ready = 1;
     const char *user = getenv("MSGPASS_COLL_RULES");
-    parse_rules(user && *user ? user : default_rules, user && *user ? "MSGPASS_COLL_RULES" : "built-in rules");
+    if (user && *user) {
+        parse_rules(user, "MSGPASS_COLL_RULES");
+    } else {
+        if (mp_g.job_oversubscribed) parse_rules(oversubscribed_rules, "built-in rules");
+        parse_rules(default_rules, "built-in rules");
+    }
+    MP_DEBUG("collective rules: %s%s", user && *user ? "MSGPASS_COLL_RULES" : "built-in",
+             !(user && *user) && mp_g.job_oversubscribed ? ", with the oversubscribed-host rules first" : "");
     for (int k = 0; k < MP_COLL_NKINDS; k++) {
         char var[64] = "MSGPASS_COLL_";
         size_t n = strlen(var);

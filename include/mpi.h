@@ -156,6 +156,11 @@ typedef MPI_Comm_errhandler_function MPI_Comm_errhandler_fn;
 #define MPI_ORDER_C 56
 #define MPI_ORDER_FORTRAN 57
 
+#define MPI_DISTRIBUTE_BLOCK 121
+#define MPI_DISTRIBUTE_CYCLIC 122
+#define MPI_DISTRIBUTE_NONE 123
+#define MPI_DISTRIBUTE_DFLT_DARG (-49767)
+
 #define MPI_OP_NULL ((MPI_Op)0)
 #define MPI_MAX ((MPI_Op)1)
 #define MPI_MIN ((MPI_Op)2)
@@ -200,6 +205,46 @@ typedef MPI_Comm_errhandler_function MPI_Comm_errhandler_fn;
 #define MPI_MAX_LIBRARY_VERSION_STRING 256
 #define MPI_MAX_OBJECT_NAME 128
 
+/* ---- communicators, groups, topologies, attributes, info, errors (comm area) ---- */
+#define MPI_COMM_TYPE_SHARED 1
+#define MPI_CART 1
+#define MPI_GRAPH 2
+#define MPI_DIST_GRAPH 3
+#define MPI_MAX_INFO_KEY 255
+#define MPI_MAX_INFO_VAL 1024
+
+/* Predefined attribute keys (MPI_Comm_get_attr on any communicator). */
+#define MPI_TAG_UB 1
+#define MPI_HOST 2
+#define MPI_IO 3
+#define MPI_WTIME_IS_GLOBAL 4
+#define MPI_UNIVERSE_SIZE 5
+#define MPI_APPNUM 6
+#define MPI_LASTUSEDCODE 7
+
+/* MPI_Comm and MPI_Datatype are both int, so one set of predefined callbacks serves both. */
+typedef int MPI_Comm_copy_attr_function(MPI_Comm oldcomm, int comm_keyval, void *extra_state, void *attribute_val_in,
+                                        void *attribute_val_out, int *flag);
+typedef int MPI_Comm_delete_attr_function(MPI_Comm comm, int comm_keyval, void *attribute_val, void *extra_state);
+typedef int MPI_Type_copy_attr_function(MPI_Datatype oldtype, int type_keyval, void *extra_state,
+                                        void *attribute_val_in, void *attribute_val_out, int *flag);
+typedef int MPI_Type_delete_attr_function(MPI_Datatype datatype, int type_keyval, void *attribute_val,
+                                          void *extra_state);
+typedef MPI_Comm_copy_attr_function MPI_Copy_function;
+typedef MPI_Comm_delete_attr_function MPI_Delete_function;
+int mp_attr_null_copy_fn(int handle, int keyval, void *extra_state, void *in, void *out, int *flag);
+int mp_attr_dup_fn(int handle, int keyval, void *extra_state, void *in, void *out, int *flag);
+int mp_attr_null_delete_fn(int handle, int keyval, void *attribute_val, void *extra_state);
+#define MPI_COMM_NULL_COPY_FN mp_attr_null_copy_fn
+#define MPI_COMM_DUP_FN mp_attr_dup_fn
+#define MPI_COMM_NULL_DELETE_FN mp_attr_null_delete_fn
+#define MPI_TYPE_NULL_COPY_FN mp_attr_null_copy_fn
+#define MPI_TYPE_DUP_FN mp_attr_dup_fn
+#define MPI_TYPE_NULL_DELETE_FN mp_attr_null_delete_fn
+#define MPI_NULL_COPY_FN mp_attr_null_copy_fn
+#define MPI_DUP_FN mp_attr_dup_fn
+#define MPI_NULL_DELETE_FN mp_attr_null_delete_fn
+
 /* ---- functions: every MPI_ name has a PMPI_ twin ---- */
 #define MP_DECLARE(ret, name, args)                                                                                    \
     ret MPI_##name args;                                                                                               \
@@ -229,6 +274,82 @@ MP_DECLARE(int, Comm_get_errhandler, (MPI_Comm comm, MPI_Errhandler *errhandler)
 MP_DECLARE(int, Errhandler_free, (MPI_Errhandler * errhandler));
 MP_DECLARE(int, Error_string, (int errorcode, char *string, int *resultlen));
 MP_DECLARE(int, Error_class, (int errorcode, int *errorclass));
+
+/* ---- communicators, groups, topologies, attributes, info, errors (comm area) ---- */
+MP_DECLARE(int, Comm_group, (MPI_Comm comm, MPI_Group *group));
+MP_DECLARE(int, Group_size, (MPI_Group group, int *size));
+MP_DECLARE(int, Group_rank, (MPI_Group group, int *rank));
+MP_DECLARE(int, Group_free, (MPI_Group * group));
+MP_DECLARE(int, Group_incl, (MPI_Group group, int n, const int ranks[], MPI_Group *newgroup));
+MP_DECLARE(int, Group_excl, (MPI_Group group, int n, const int ranks[], MPI_Group *newgroup));
+MP_DECLARE(int, Group_range_incl, (MPI_Group group, int n, int ranges[][3], MPI_Group *newgroup));
+MP_DECLARE(int, Group_range_excl, (MPI_Group group, int n, int ranges[][3], MPI_Group *newgroup));
+MP_DECLARE(int, Group_union, (MPI_Group group1, MPI_Group group2, MPI_Group *newgroup));
+MP_DECLARE(int, Group_intersection, (MPI_Group group1, MPI_Group group2, MPI_Group *newgroup));
+MP_DECLARE(int, Group_difference, (MPI_Group group1, MPI_Group group2, MPI_Group *newgroup));
+MP_DECLARE(int, Group_translate_ranks, (MPI_Group group1, int n, const int ranks1[], MPI_Group group2, int ranks2[]));
+MP_DECLARE(int, Group_compare, (MPI_Group group1, MPI_Group group2, int *result));
+
+MP_DECLARE(int, Comm_idup, (MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request));
+MP_DECLARE(int, Comm_dup_with_info, (MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm));
+MP_DECLARE(int, Comm_split_type, (MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm *newcomm));
+MP_DECLARE(int, Comm_create, (MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm));
+MP_DECLARE(int, Comm_create_group, (MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *newcomm));
+MP_DECLARE(int, Comm_compare, (MPI_Comm comm1, MPI_Comm comm2, int *result));
+MP_DECLARE(int, Comm_set_name, (MPI_Comm comm, const char *comm_name));
+MP_DECLARE(int, Comm_get_name, (MPI_Comm comm, char *comm_name, int *resultlen));
+MP_DECLARE(int, Comm_set_info, (MPI_Comm comm, MPI_Info info));
+MP_DECLARE(int, Comm_get_info, (MPI_Comm comm, MPI_Info *info_used));
+MP_DECLARE(int, Comm_test_inter, (MPI_Comm comm, int *flag));
+MP_DECLARE(int, Comm_remote_size, (MPI_Comm comm, int *size));
+MP_DECLARE(int, Intercomm_create,
+           (MPI_Comm local_comm, int local_leader, MPI_Comm peer_comm, int remote_leader, int tag,
+            MPI_Comm *newintercomm));
+MP_DECLARE(int, Intercomm_merge, (MPI_Comm intercomm, int high, MPI_Comm *newintracomm));
+
+MP_DECLARE(int, Dims_create, (int nnodes, int ndims, int dims[]));
+MP_DECLARE(int, Cart_create,
+           (MPI_Comm comm_old, int ndims, const int dims[], const int periods[], int reorder, MPI_Comm *comm_cart));
+MP_DECLARE(int, Cart_get, (MPI_Comm comm, int maxdims, int dims[], int periods[], int coords[]));
+MP_DECLARE(int, Cartdim_get, (MPI_Comm comm, int *ndims));
+MP_DECLARE(int, Cart_coords, (MPI_Comm comm, int rank, int maxdims, int coords[]));
+MP_DECLARE(int, Cart_rank, (MPI_Comm comm, const int coords[], int *rank));
+MP_DECLARE(int, Cart_shift, (MPI_Comm comm, int direction, int disp, int *rank_source, int *rank_dest));
+MP_DECLARE(int, Cart_sub, (MPI_Comm comm, const int remain_dims[], MPI_Comm *newcomm));
+MP_DECLARE(int, Cart_map, (MPI_Comm comm, int ndims, const int dims[], const int periods[], int *newrank));
+MP_DECLARE(int, Topo_test, (MPI_Comm comm, int *status));
+
+MP_DECLARE(int, Comm_create_keyval,
+           (MPI_Comm_copy_attr_function * comm_copy_attr_fn, MPI_Comm_delete_attr_function *comm_delete_attr_fn,
+            int *comm_keyval, void *extra_state));
+MP_DECLARE(int, Comm_free_keyval, (int *comm_keyval));
+MP_DECLARE(int, Comm_set_attr, (MPI_Comm comm, int comm_keyval, void *attribute_val));
+MP_DECLARE(int, Comm_get_attr, (MPI_Comm comm, int comm_keyval, void *attribute_val, int *flag));
+MP_DECLARE(int, Comm_delete_attr, (MPI_Comm comm, int comm_keyval));
+MP_DECLARE(int, Type_create_keyval,
+           (MPI_Type_copy_attr_function * type_copy_attr_fn, MPI_Type_delete_attr_function *type_delete_attr_fn,
+            int *type_keyval, void *extra_state));
+MP_DECLARE(int, Type_free_keyval, (int *type_keyval));
+MP_DECLARE(int, Type_set_attr, (MPI_Datatype datatype, int type_keyval, void *attribute_val));
+MP_DECLARE(int, Type_get_attr, (MPI_Datatype datatype, int type_keyval, void *attribute_val, int *flag));
+MP_DECLARE(int, Type_delete_attr, (MPI_Datatype datatype, int type_keyval));
+
+MP_DECLARE(int, Info_create, (MPI_Info * info));
+MP_DECLARE(int, Info_set, (MPI_Info info, const char *key, const char *value));
+MP_DECLARE(int, Info_get, (MPI_Info info, const char *key, int valuelen, char *value, int *flag));
+MP_DECLARE(int, Info_get_valuelen, (MPI_Info info, const char *key, int *valuelen, int *flag));
+MP_DECLARE(int, Info_delete, (MPI_Info info, const char *key));
+MP_DECLARE(int, Info_dup, (MPI_Info info, MPI_Info *newinfo));
+MP_DECLARE(int, Info_free, (MPI_Info * info));
+MP_DECLARE(int, Info_get_nkeys, (MPI_Info info, int *nkeys));
+MP_DECLARE(int, Info_get_nthkey, (MPI_Info info, int n, char *key));
+
+MP_DECLARE(int, Comm_create_errhandler,
+           (MPI_Comm_errhandler_function * comm_errhandler_fn, MPI_Errhandler *errhandler));
+MP_DECLARE(int, Comm_call_errhandler, (MPI_Comm comm, int errorcode));
+MP_DECLARE(int, Add_error_class, (int *errorclass));
+MP_DECLARE(int, Add_error_code, (int errorclass, int *errorcode));
+MP_DECLARE(int, Add_error_string, (int errorcode, const char *string));
 
 MP_DECLARE(int, Send, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm));
 MP_DECLARE(int, Ssend, (const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm));
@@ -276,7 +397,8 @@ MP_DECLARE(int, Probe, (int source, int tag, MPI_Comm comm, MPI_Status *status))
 MP_DECLARE(int, Iprobe, (int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status));
 MP_DECLARE(int, Get_count, (const MPI_Status *status, MPI_Datatype datatype, int *count));
 
-/* ---- point-to-point extras: buffered sends, cancel, request and status queries ---- */
+/* ---- point-to-point extras: buffered sends, cancel, request and status queries, matched probes,
+ * Isendrecv ---- */
 #define MPI_BSEND_OVERHEAD 64
 MP_DECLARE(int, Buffer_attach, (void *buffer, int size));
 MP_DECLARE(int, Buffer_detach, (void *buffer_addr, int *size));
@@ -337,6 +459,10 @@ MP_DECLARE(int, Type_create_subarray,
            (int ndims, const int array_of_sizes[], const int array_of_subsizes[], const int array_of_starts[],
             int order, MPI_Datatype oldtype, MPI_Datatype *newtype));
 MP_DECLARE(int, Type_dup, (MPI_Datatype oldtype, MPI_Datatype *newtype));
+MP_DECLARE(int, Type_create_darray,
+           (int size, int rank, int ndims, const int array_of_gsizes[], const int array_of_distribs[],
+            const int array_of_dargs[], const int array_of_psizes[], int order, MPI_Datatype oldtype,
+            MPI_Datatype *newtype));
 MP_DECLARE(int, Type_size_x, (MPI_Datatype datatype, MPI_Count *size));
 MP_DECLARE(int, Type_get_extent, (MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent));
 MP_DECLARE(int, Type_get_extent_x, (MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent));

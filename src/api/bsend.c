@@ -39,12 +39,14 @@ static int start_bsend(const void *buf, int count, MPI_Datatype type, int dest, 
 {
     MP_CHECK_INIT(call);
     MP_GET_COMM(c, comm, call);
-    size_t bytes;
-    int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &m);
     if (rc) return rc;
     /* the request of a Bsend_init, used once */
-    struct mp_request *r = mp_prequest_create((void *)buf, bytes, dest, tag, c, MP_SEND_BUFFERED, 1);
+    struct mp_request *r =
+        mp_prequest_create(m.layout ? (void *)buf : m.at, m.bytes, dest, tag, c, MP_SEND_BUFFERED, 1);
     if (!r) return mp_error(c, MPI_ERR_NO_MEM, call, "no memory for a request");
+    if (m.layout) mp_req_set_layout(r, m.layout, (size_t)count);
     r->persistent = 0;
     r->count = count;
     r->dtype = type;

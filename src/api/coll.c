@@ -8,7 +8,7 @@
 static int barrier(MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_RUN_COLL(c, call, mp_coll_barrier(c, REQ(nb, request)));
 }
@@ -29,7 +29,7 @@ static int bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_C
                  const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_count_type(c, call, count, datatype, ""));
     MP_TRY(mp_check_root(c, call, root));
@@ -75,11 +75,25 @@ static int leaf_block(struct mp_comm *c, const char *call, const void *own, int 
     return mp_check_buf(c, call, own, count, type, arg);
 }
 
+/* The root's side of Gatherv/Scatterv: the per-rank counts and displacements of the rooted
+ * buffer, and the root's own block (`own`, possibly MPI_IN_PLACE), which must match its entry. */
+static int rooted_v(struct mp_comm *c, const char *call, const int *counts, const char *counts_arg, const int *displs,
+                    MPI_Datatype type, const char *side, const void *own, int ocount, MPI_Datatype otype,
+                    const char *own_arg, const char *own_side)
+{
+    MP_TRY(mp_check_counts(c, call, counts, counts_arg, displs, "displs"));
+    MP_TRY(mp_check_count_type(c, call, 0, type, side));
+    if (own == MPI_IN_PLACE) return MPI_SUCCESS;
+    MP_TRY(mp_check_count_type(c, call, ocount, otype, own_side));
+    MP_TRY(mp_check_buf(c, call, own, ocount, otype, own_arg));
+    return mp_check_match(c, call, ocount, otype, counts[c->rank], type);
+}
+
 static int gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
                   MPI_Datatype recvtype, int root, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root)
@@ -110,17 +124,12 @@ static int gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
                    const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root) {
-        MP_TRY(mp_check_counts(c, call, recvcounts, "recvcounts", displs, "displs"));
-        MP_TRY(mp_check_count_type(c, call, 0, recvtype, "recv"));
-        if (sendbuf != MPI_IN_PLACE) {
-            MP_TRY(mp_check_count_type(c, call, sendcount, sendtype, "send"));
-            MP_TRY(mp_check_buf(c, call, sendbuf, sendcount, sendtype, "sendbuf"));
-            MP_TRY(mp_check_match(c, call, sendcount, sendtype, recvcounts[root], recvtype));
-        }
+        MP_TRY(rooted_v(c, call, recvcounts, "recvcounts", displs, recvtype, "recv", sendbuf, sendcount, sendtype,
+                        "sendbuf", "send"));
     } else {
         MP_TRY(leaf_block(c, call, sendbuf, sendcount, sendtype, "sendbuf", "send"));
     }
@@ -149,7 +158,7 @@ static int scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
                    MPI_Datatype recvtype, int root, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root)
@@ -180,17 +189,12 @@ static int scatterv(const void *sendbuf, const int sendcounts[], const int displ
                     MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root) {
-        MP_TRY(mp_check_counts(c, call, sendcounts, "sendcounts", displs, "displs"));
-        MP_TRY(mp_check_count_type(c, call, 0, sendtype, "send"));
-        if (recvbuf != MPI_IN_PLACE) {
-            MP_TRY(mp_check_count_type(c, call, recvcount, recvtype, "recv"));
-            MP_TRY(mp_check_buf(c, call, recvbuf, recvcount, recvtype, "recvbuf"));
-            MP_TRY(mp_check_match(c, call, sendcounts[root], sendtype, recvcount, recvtype));
-        }
+        MP_TRY(rooted_v(c, call, sendcounts, "sendcounts", displs, sendtype, "send", recvbuf, recvcount, recvtype,
+                        "recvbuf", "recv"));
     } else {
         MP_TRY(leaf_block(c, call, recvbuf, recvcount, recvtype, "recvbuf", "recv"));
     }

@@ -12,11 +12,13 @@ static int send_side(struct mp_comm *c, const char *call, const void *sendbuf, i
     return mp_check_buf(c, call, sendbuf, sendcount, sendtype, "sendbuf");
 }
 
-static int allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
-                     MPI_Datatype recvtype, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
+/* Allgather and Alltoall take the same arguments: one block per rank of recvcount recvtypes. */
+static int all_blocks(int to_all, const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+                      int recvcount, MPI_Datatype recvtype, MPI_Comm comm, int nb, MPI_Request *request,
+                      const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_count_type(c, call, recvcount, recvtype, "recv"));
     MP_TRY(mp_check_buf(c, call, recvbuf, recvcount, recvtype, "recvbuf"));
@@ -25,22 +27,25 @@ static int allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, 
         MP_TRY(mp_check_alias(c, call, sendbuf, recvbuf, recvcount, recvtype));
         MP_TRY(mp_check_match(c, call, sendcount, sendtype, recvcount, recvtype));
     }
-    MP_RUN_COLL(c, call,
-                mp_coll_allgather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, c, REQ(nb, request)));
+    struct mp_request **req = REQ(nb, request);
+    if (to_all)
+        MP_RUN_COLL(c, call, mp_coll_alltoall(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, c, req));
+    MP_RUN_COLL(c, call, mp_coll_allgather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, c, req));
 }
 
 MP_WEAK_ALIAS(Allgather)
 int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
                    MPI_Datatype recvtype, MPI_Comm comm)
 {
-    return allgather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, 0, NULL, "MPI_Allgather");
+    return all_blocks(0, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, 0, NULL, "MPI_Allgather");
 }
 
 MP_WEAK_ALIAS(Iallgather)
 int PMPI_Iallgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
                     MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
-    return allgather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, 1, request, "MPI_Iallgather");
+    return all_blocks(0, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, 1, request,
+                      "MPI_Iallgather");
 }
 
 static int allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
@@ -48,7 +53,7 @@ static int allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                       const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_counts(c, call, recvcounts, "recvcounts", displs, "displs"));
     MP_TRY(mp_check_count_type(c, call, 0, recvtype, "recv"));
@@ -75,35 +80,18 @@ int PMPI_Iallgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, 
                       "MPI_Iallgatherv");
 }
 
-static int alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
-                    MPI_Datatype recvtype, MPI_Comm comm, int nb, MPI_Request *request, const char *call)
-{
-    MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
-    if (nb) MP_TRY(mp_check_request(c, call, request));
-    MP_TRY(mp_check_count_type(c, call, recvcount, recvtype, "recv"));
-    MP_TRY(mp_check_buf(c, call, recvbuf, recvcount, recvtype, "recvbuf"));
-    MP_TRY(send_side(c, call, sendbuf, sendcount, sendtype));
-    if (sendbuf != MPI_IN_PLACE) {
-        MP_TRY(mp_check_alias(c, call, sendbuf, recvbuf, recvcount, recvtype));
-        MP_TRY(mp_check_match(c, call, sendcount, sendtype, recvcount, recvtype));
-    }
-    MP_RUN_COLL(c, call,
-                mp_coll_alltoall(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, c, REQ(nb, request)));
-}
-
 MP_WEAK_ALIAS(Alltoall)
 int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
                   MPI_Datatype recvtype, MPI_Comm comm)
 {
-    return alltoall(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, 0, NULL, "MPI_Alltoall");
+    return all_blocks(1, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, 0, NULL, "MPI_Alltoall");
 }
 
 MP_WEAK_ALIAS(Ialltoall)
 int PMPI_Ialltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
                    MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
-    return alltoall(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, 1, request, "MPI_Ialltoall");
+    return all_blocks(1, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, 1, request, "MPI_Ialltoall");
 }
 
 /* Alltoallv (w = 0: one type each side, types[0]) and Alltoallw (one type per peer). */
@@ -112,7 +100,7 @@ static int alltoallvw(const void *sendbuf, const int sendcounts[], const int sdi
                       MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_counts(c, call, recvcounts, "recvcounts", rdispls, "rdispls"));
     if (w)

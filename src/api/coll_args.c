@@ -2,6 +2,13 @@
 
 #include "core/op.h"
 
+/* The collectives move count * extent bytes at the buffer: right for predefined types (padded
+ * pairs included) and dense derived ones, but a type with gaps would have its gaps overwritten. */
+static int coll_layout_ok(const struct mp_dtype *dt)
+{
+    return dt->predefined || dt->dense;
+}
+
 int mp_check_count_type(struct mp_comm *c, const char *call, int count, MPI_Datatype type, const char *which)
 {
     if (MP_UNLIKELY(count < 0))
@@ -13,6 +20,11 @@ int mp_check_count_type(struct mp_comm *c, const char *call, int count, MPI_Data
     if (MP_UNLIKELY(!dt->committed))
         return mp_error(c, MPI_ERR_TYPE, call, "datatype %d is not committed (argument %s%s)", type, which,
                         *which ? "type" : "datatype");
+    if (MP_UNLIKELY(!coll_layout_ok(dt)))
+        return mp_error(c, MPI_ERR_TYPE, call,
+                        "datatype %d has gaps or a lower bound other than 0: collectives take contiguous types "
+                        "only in this version (argument %s%s); pack it with MPI_Pack first",
+                        type, which, *which ? "type" : "datatype");
     return MPI_SUCCESS;
 }
 
@@ -82,9 +94,12 @@ int mp_check_types(struct mp_comm *c, const char *call, const MPI_Datatype *type
     if (MP_UNLIKELY(!types)) return mp_error(c, MPI_ERR_ARG, call, "NULL array (argument %s)", arg);
     for (int i = 0; i < c->size; i++) {
         const struct mp_dtype *dt = mp_dtype_get(types[i]);
-        if (MP_UNLIKELY(!dt || !dt->committed))
+        if (MP_UNLIKELY(!dt || !dt->committed || !coll_layout_ok(dt)))
             return mp_error(c, MPI_ERR_TYPE, call, "%s datatype %d for rank %d (argument %s)",
-                            dt ? "uncommitted" : "invalid", types[i], i, arg);
+                            !dt              ? "invalid"
+                            : !dt->committed ? "uncommitted"
+                                             : "non-contiguous",
+                            types[i], i, arg);
     }
     return MPI_SUCCESS;
 }

@@ -40,4 +40,13 @@ int mp_check_request(struct mp_comm *c, const char *call, MPI_Request *request);
         return MPI_SUCCESS;                                                                                            \
     } while (0)
 
+/* Looks up an intracommunicator: collectives on intercommunicators are not supported. */
+#define MP_GET_INTRACOMM(var, handle, call)                                                                            \
+    MP_GET_COMM(var, handle, call);                                                                                    \
+    if (MP_UNLIKELY(mp_comm_is_inter(var)))                                                                            \
+    return mp_error(var, MPI_ERR_COMM, call,                                                                           \
+                    "intercommunicator %d: collectives on intercommunicators are not "                                 \
+                    "supported (argument comm)",                                                                       \
+                    (int)(handle))
+
 #endif

@@ -23,7 +23,7 @@ static int reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype da
                   MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(mp_check_root(c, call, root));
     if (c->rank == root) {
@@ -59,7 +59,7 @@ static int allreduce_like(int kind, const void *sendbuf, void *recvbuf, int coun
                           MPI_Comm comm, int nb, MPI_Request *request, const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     MP_TRY(reduction(c, call, sendbuf, recvbuf, count, count, datatype, op));
     struct mp_request **req = REQ(nb, request);
@@ -112,7 +112,7 @@ static int reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcoun
                           const char *call)
 {
     MP_CHECK_INIT(call);
-    MP_GET_COMM(c, comm, call);
+    MP_GET_INTRACOMM(c, comm, call);
     if (nb) MP_TRY(mp_check_request(c, call, request));
     long long total = (long long)recvcount * c->size;
     if (!recvcounts) {

@@ -1,7 +1,6 @@
 /* MPI bindings: completing requests (the Wait and Test families), freeing them. */
 #include "api/api.h"
 #include "api/complete.h"
-#include "collectives/coll.h"
 #include "p2p/idle.h"
 #include "p2p/p2p.h"
 
@@ -30,24 +29,6 @@ int mp_api_finish(struct mp_request *r, MPI_Status *status, const char *call)
     return mp_error(c, err, call, "request failed");
 }
 
-/* The engine's progress plus the nonblocking collectives, which are advanced from here. */
-static int progress(void)
-{
-    return mp_progress() + mp_coll_progress();
-}
-
-static void wait_done(struct mp_request *r)
-{
-    struct mp_idle idle;
-    mp_idle_reset(&idle);
-    while (r->state != MP_RS_DONE) {
-        if (progress())
-            mp_idle_reset(&idle);
-        else if (r->state != MP_RS_DONE)
-            mp_idle_wait(&idle);
-    }
-}
-
 /* Null requests and inactive persistent ones take no part in completion. */
 static inline int is_active(MPI_Request r)
 {
@@ -71,7 +52,7 @@ int PMPI_Wait(MPI_Request *request, MPI_Status *status)
         mp_api_empty_status(status);
         return MPI_SUCCESS;
     }
-    if ((*request)->state != MP_RS_DONE) wait_done(*request);
+    if ((*request)->state != MP_RS_DONE) mp_wait_done(*request);
     return finish_slot(request, status, "MPI_Wait");
 }
 
@@ -87,7 +68,7 @@ int PMPI_Test(MPI_Request *request, int *flag, MPI_Status *status)
         mp_api_empty_status(status);
         return MPI_SUCCESS;
     }
-    if ((*request)->state != MP_RS_DONE) progress();
+    if ((*request)->state != MP_RS_DONE) mp_progress();
     *flag = (*request)->state == MP_RS_DONE;
     return *flag ? finish_slot(request, status, "MPI_Test") : MPI_SUCCESS;
 }
@@ -140,7 +121,7 @@ int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status array_of
     if (rc) return rc;
     for (int i = 0; i < count; i++)
         if (is_active(array_of_requests[i]) && array_of_requests[i]->state != MP_RS_DONE)
-            wait_done(array_of_requests[i]);
+            mp_wait_done(array_of_requests[i]);
     return finish_all(count, array_of_requests, array_of_statuses, "MPI_Waitall");
 }
 
@@ -151,7 +132,7 @@ int PMPI_Testall(int count, MPI_Request array_of_requests[], int *flag, MPI_Stat
     int rc = check_array("MPI_Testall", count, array_of_requests);
     if (rc) return rc;
     if (!flag) return mp_error(NULL, MPI_ERR_ARG, "MPI_Testall", "NULL flag pointer (argument flag)");
-    progress();
+    mp_progress();
     for (int i = 0; i < count; i++)
         if (is_active(array_of_requests[i]) && array_of_requests[i]->state != MP_RS_DONE) {
             *flag = 0;
@@ -182,7 +163,7 @@ static int await_first_done(int count, MPI_Request reqs[], int block)
     mp_idle_reset(&idle);
     int i = first_done(count, reqs);
     while (i == -1) {
-        int events = progress();
+        int events = mp_progress();
         i = first_done(count, reqs);
         if (i != -1 || !block) break;
         if (events)

@@ -229,6 +229,62 @@ int PMPI_Type_create_subarray(int ndims, const int array_of_sizes[], const int a
                  mp_dtype_subarray(ndims, array_of_sizes, array_of_subsizes, array_of_starts, order, oldtype, newtype));
 }
 
+MP_WEAK_ALIAS(Type_create_darray)
+int PMPI_Type_create_darray(int size, int rank, int ndims, const int array_of_gsizes[], const int array_of_distribs[],
+                            const int array_of_dargs[], const int array_of_psizes[], int order, MPI_Datatype oldtype,
+                            MPI_Datatype *newtype)
+{
+    static const char call[] = "MPI_Type_create_darray";
+    MP_CHECK_INIT(call);
+    TRY(check_common(call, 0, oldtype, newtype));
+    if (size <= 0) return mp_error(NULL, MPI_ERR_ARG, call, "size %d must be positive (argument size)", size);
+    if (rank < 0 || rank >= size)
+        return mp_error(NULL, MPI_ERR_ARG, call, "rank %d is not in 0..%d (argument rank)", rank, size - 1);
+    if (ndims <= 0) return mp_error(NULL, MPI_ERR_ARG, call, "ndims %d must be positive (argument ndims)", ndims);
+    if (!array_of_gsizes || !array_of_distribs || !array_of_dargs || !array_of_psizes)
+        return mp_error(NULL, MPI_ERR_ARG, call, "NULL array (argument %s)",
+                        !array_of_gsizes     ? "array_of_gsizes"
+                        : !array_of_distribs ? "array_of_distribs"
+                        : !array_of_dargs    ? "array_of_dargs"
+                                             : "array_of_psizes");
+    if (order != MPI_ORDER_C && order != MPI_ORDER_FORTRAN)
+        return mp_error(NULL, MPI_ERR_ARG, call,
+                        "order %d is neither MPI_ORDER_C nor MPI_ORDER_FORTRAN (argument order)", order);
+    long long procs = 1;
+    for (int d = 0; d < ndims; d++) {
+        int g = array_of_gsizes[d], dist = array_of_distribs[d], darg = array_of_dargs[d], p = array_of_psizes[d];
+        if (g <= 0 || p <= 0)
+            return mp_error(NULL, MPI_ERR_ARG, call,
+                            "dimension %d: global size %d and process count %d must be "
+                            "positive (arguments array_of_gsizes, array_of_psizes)",
+                            d, g, p);
+        if (dist != MPI_DISTRIBUTE_BLOCK && dist != MPI_DISTRIBUTE_CYCLIC && dist != MPI_DISTRIBUTE_NONE)
+            return mp_error(NULL, MPI_ERR_ARG, call,
+                            "dimension %d: unknown distribution %d (argument "
+                            "array_of_distribs)",
+                            d, dist);
+        if (darg != MPI_DISTRIBUTE_DFLT_DARG && darg <= 0 && dist != MPI_DISTRIBUTE_NONE)
+            return mp_error(NULL, MPI_ERR_ARG, call,
+                            "dimension %d: block size %d must be positive (argument "
+                            "array_of_dargs)",
+                            d, darg);
+        if (dist == MPI_DISTRIBUTE_BLOCK && darg != MPI_DISTRIBUTE_DFLT_DARG && (long long)darg * p < g)
+            return mp_error(NULL, MPI_ERR_ARG, call,
+                            "dimension %d: %d blocks of %d do not cover %d elements "
+                            "(argument array_of_dargs)",
+                            d, p, darg, g);
+        procs *= p;
+        if (procs > size) break;
+    }
+    if (procs != size)
+        return mp_error(NULL, MPI_ERR_ARG, call,
+                        "the process grid does not hold exactly %d processes (argument "
+                        "array_of_psizes)",
+                        size);
+    return built(call, mp_dtype_darray(size, rank, ndims, array_of_gsizes, array_of_distribs, array_of_dargs,
+                                       array_of_psizes, order, oldtype, newtype));
+}
+
 MP_WEAK_ALIAS(Type_dup)
 int PMPI_Type_dup(MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
@@ -256,5 +312,6 @@ int PMPI_Type_free(MPI_Datatype *datatype)
     if (dt->predefined)
         return mp_error(NULL, MPI_ERR_TYPE, "MPI_Type_free",
                         "predefined datatype %s cannot be freed (argument datatype)", dt->name);
-    return mp_dtype_free(datatype);
+    int rc = mp_dtype_free(datatype);
+    return rc == MPI_SUCCESS ? rc : mp_error(NULL, rc, "MPI_Type_free", "an attribute delete callback failed");
 }

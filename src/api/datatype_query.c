@@ -5,12 +5,29 @@
 
 #include "api/datatype_args.h"
 
+/* The checks of a query with one or two output pointers (out2 NULL and arg2 NULL: one). */
+static int query(const char *call, MPI_Datatype datatype, const void *out1, const char *arg1, const void *out2,
+                 const char *arg2, const struct mp_dtype **out)
+{
+    MP_CHECK_INIT(call);
+    MP_GET_TYPE(dt, datatype, call, "datatype");
+    MP_CHECK_OUT(out1, call, arg1);
+    if (arg2) MP_CHECK_OUT(out2, call, arg2);
+    *out = dt;
+    return MPI_SUCCESS;
+}
+
+#define QUERY_(call, out1, out2, arg2)                                                                                 \
+    const struct mp_dtype *dt;                                                                                         \
+    int rc = query(call, datatype, out1, #out1, out2, arg2, &dt);                                                      \
+    if (rc) return rc
+#define QUERY1(call, out) QUERY_(call, out, NULL, NULL)
+#define QUERY2(call, out1, out2) QUERY_(call, out1, out2, #out2)
+
 MP_WEAK_ALIAS(Type_size)
 int PMPI_Type_size(MPI_Datatype datatype, int *size)
 {
-    MP_CHECK_INIT("MPI_Type_size");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_size", "datatype");
-    MP_CHECK_OUT(size, "MPI_Type_size", "size");
+    QUERY1("MPI_Type_size", size);
     *size = dt->size > INT_MAX ? MPI_UNDEFINED : (int)dt->size;
     return MPI_SUCCESS;
 }
@@ -18,9 +35,7 @@ int PMPI_Type_size(MPI_Datatype datatype, int *size)
 MP_WEAK_ALIAS(Type_size_x)
 int PMPI_Type_size_x(MPI_Datatype datatype, MPI_Count *size)
 {
-    MP_CHECK_INIT("MPI_Type_size_x");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_size_x", "datatype");
-    MP_CHECK_OUT(size, "MPI_Type_size_x", "size");
+    QUERY1("MPI_Type_size_x", size);
     *size = (MPI_Count)dt->size;
     return MPI_SUCCESS;
 }
@@ -28,10 +43,7 @@ int PMPI_Type_size_x(MPI_Datatype datatype, MPI_Count *size)
 MP_WEAK_ALIAS(Type_get_extent)
 int PMPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent)
 {
-    MP_CHECK_INIT("MPI_Type_get_extent");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_get_extent", "datatype");
-    MP_CHECK_OUT(lb, "MPI_Type_get_extent", "lb");
-    MP_CHECK_OUT(extent, "MPI_Type_get_extent", "extent");
+    QUERY2("MPI_Type_get_extent", lb, extent);
     *lb = dt->lb;
     *extent = dt->extent;
     return MPI_SUCCESS;
@@ -40,10 +52,7 @@ int PMPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent)
 MP_WEAK_ALIAS(Type_get_extent_x)
 int PMPI_Type_get_extent_x(MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent)
 {
-    MP_CHECK_INIT("MPI_Type_get_extent_x");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_get_extent_x", "datatype");
-    MP_CHECK_OUT(lb, "MPI_Type_get_extent_x", "lb");
-    MP_CHECK_OUT(extent, "MPI_Type_get_extent_x", "extent");
+    QUERY2("MPI_Type_get_extent_x", lb, extent);
     *lb = dt->lb;
     *extent = dt->extent;
     return MPI_SUCCESS;
@@ -52,10 +61,7 @@ int PMPI_Type_get_extent_x(MPI_Datatype datatype, MPI_Count *lb, MPI_Count *exte
 MP_WEAK_ALIAS(Type_get_true_extent)
 int PMPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint *true_lb, MPI_Aint *true_extent)
 {
-    MP_CHECK_INIT("MPI_Type_get_true_extent");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_get_true_extent", "datatype");
-    MP_CHECK_OUT(true_lb, "MPI_Type_get_true_extent", "true_lb");
-    MP_CHECK_OUT(true_extent, "MPI_Type_get_true_extent", "true_extent");
+    QUERY2("MPI_Type_get_true_extent", true_lb, true_extent);
     *true_lb = dt->true_lb;
     *true_extent = dt->true_ub - dt->true_lb;
     return MPI_SUCCESS;
@@ -64,10 +70,7 @@ int PMPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint *true_lb, MPI_Aint
 MP_WEAK_ALIAS(Type_get_true_extent_x)
 int PMPI_Type_get_true_extent_x(MPI_Datatype datatype, MPI_Count *true_lb, MPI_Count *true_extent)
 {
-    MP_CHECK_INIT("MPI_Type_get_true_extent_x");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_get_true_extent_x", "datatype");
-    MP_CHECK_OUT(true_lb, "MPI_Type_get_true_extent_x", "true_lb");
-    MP_CHECK_OUT(true_extent, "MPI_Type_get_true_extent_x", "true_extent");
+    QUERY2("MPI_Type_get_true_extent_x", true_lb, true_extent);
     *true_lb = dt->true_lb;
     *true_extent = dt->true_ub - dt->true_lb;
     return MPI_SUCCESS;
@@ -76,9 +79,7 @@ int PMPI_Type_get_true_extent_x(MPI_Datatype datatype, MPI_Count *true_lb, MPI_C
 MP_WEAK_ALIAS(Type_extent)
 int PMPI_Type_extent(MPI_Datatype datatype, MPI_Aint *extent)
 {
-    MP_CHECK_INIT("MPI_Type_extent");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_extent", "datatype");
-    MP_CHECK_OUT(extent, "MPI_Type_extent", "extent");
+    QUERY1("MPI_Type_extent", extent);
     *extent = dt->extent;
     return MPI_SUCCESS;
 }
@@ -86,9 +87,7 @@ int PMPI_Type_extent(MPI_Datatype datatype, MPI_Aint *extent)
 MP_WEAK_ALIAS(Type_lb)
 int PMPI_Type_lb(MPI_Datatype datatype, MPI_Aint *displacement)
 {
-    MP_CHECK_INIT("MPI_Type_lb");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_lb", "datatype");
-    MP_CHECK_OUT(displacement, "MPI_Type_lb", "displacement");
+    QUERY1("MPI_Type_lb", displacement);
     *displacement = dt->lb;
     return MPI_SUCCESS;
 }
@@ -96,9 +95,7 @@ int PMPI_Type_lb(MPI_Datatype datatype, MPI_Aint *displacement)
 MP_WEAK_ALIAS(Type_ub)
 int PMPI_Type_ub(MPI_Datatype datatype, MPI_Aint *displacement)
 {
-    MP_CHECK_INIT("MPI_Type_ub");
-    MP_GET_TYPE(dt, datatype, "MPI_Type_ub", "datatype");
-    MP_CHECK_OUT(displacement, "MPI_Type_ub", "displacement");
+    QUERY1("MPI_Type_ub", displacement);
     *displacement = dt->ub;
     return MPI_SUCCESS;
 }

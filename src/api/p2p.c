@@ -12,14 +12,13 @@ static inline int send_common(const void *buf, int count, MPI_Datatype type, int
 {
     MP_CHECK_INIT(call);
     MP_GET_COMM(c, comm, call);
-    size_t bytes;
-    int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &m);
     if (MP_UNLIKELY(rc)) return rc;
-    struct mp_dtype *layout = mp_p2p_layout(type, bytes);
-    if (MP_LIKELY(!layout) && mode != MP_SEND_SYNC && dest >= 0 && mp_send_now(buf, bytes, dest, tag, c, MP_PT2PT))
+    if (MP_LIKELY(!m.layout) && mode != MP_SEND_SYNC && dest >= 0 && mp_send_now(m.at, m.bytes, dest, tag, c, MP_PT2PT))
         return MPI_SUCCESS;
     struct mp_request *r;
-    rc = mp_api_isend(buf, count, bytes, layout, dest, tag, c, mode, &r);
+    rc = mp_api_isend(buf, count, &m, dest, tag, c, mode, &r);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the send");
     if (r->state != MP_RS_DONE) mp_wait_done(r);
     return mp_api_finish(r, MPI_STATUS_IGNORE, call);
@@ -31,10 +30,10 @@ static inline int isend_common(const void *buf, int count, MPI_Datatype type, in
     MP_CHECK_INIT(call);
     MP_GET_COMM(c, comm, call);
     MP_CHECK_REQ_ARG(c, request, call);
-    size_t bytes;
-    int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, dest, tag, MP_ARG_SEND, &m);
     if (MP_UNLIKELY(rc)) return rc;
-    rc = mp_api_isend(buf, count, bytes, mp_p2p_layout(type, bytes), dest, tag, c, mode, request);
+    rc = mp_api_isend(buf, count, &m, dest, tag, c, mode, request);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the send");
     (*request)->count = count;
     (*request)->dtype = type;
@@ -85,11 +84,11 @@ int PMPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, 
 {
     MP_CHECK_INIT("MPI_Recv");
     MP_GET_COMM(c, comm, "MPI_Recv");
-    size_t bytes;
-    int rc = mp_check_p2p_args("MPI_Recv", c, buf, count, datatype, source, tag, MP_ARG_RECV, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args("MPI_Recv", c, buf, count, datatype, source, tag, MP_ARG_RECV, &m);
     if (MP_UNLIKELY(rc)) return rc;
     struct mp_request *r;
-    rc = mp_api_irecv(buf, count, bytes, mp_p2p_layout(datatype, bytes), source, tag, c, &r);
+    rc = mp_api_irecv(buf, count, &m, source, tag, c, &r);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Recv", "cannot start the receive");
     if (r->state != MP_RS_DONE) mp_wait_done(r);
     return mp_api_finish(r, status, "MPI_Recv");
@@ -101,10 +100,10 @@ int PMPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag,
     MP_CHECK_INIT("MPI_Irecv");
     MP_GET_COMM(c, comm, "MPI_Irecv");
     MP_CHECK_REQ_ARG(c, request, "MPI_Irecv");
-    size_t bytes;
-    int rc = mp_check_p2p_args("MPI_Irecv", c, buf, count, datatype, source, tag, MP_ARG_RECV, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args("MPI_Irecv", c, buf, count, datatype, source, tag, MP_ARG_RECV, &m);
     if (MP_UNLIKELY(rc)) return rc;
-    rc = mp_api_irecv(buf, count, bytes, mp_p2p_layout(datatype, bytes), source, tag, c, request);
+    rc = mp_api_irecv(buf, count, &m, source, tag, c, request);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Irecv", "cannot start the receive");
     (*request)->count = count;
     (*request)->dtype = datatype;
@@ -117,15 +116,15 @@ int PMPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int
 {
     MP_CHECK_INIT("MPI_Sendrecv");
     MP_GET_COMM(c, comm, "MPI_Sendrecv");
-    size_t sbytes, rbytes;
-    int rc = mp_check_p2p_args("MPI_Sendrecv", c, sendbuf, sendcount, sendtype, dest, sendtag, MP_ARG_SEND, &sbytes);
+    struct mp_p2p_msg sm, rm;
+    int rc = mp_check_p2p_args("MPI_Sendrecv", c, sendbuf, sendcount, sendtype, dest, sendtag, MP_ARG_SEND, &sm);
     if (MP_UNLIKELY(rc)) return rc;
-    rc = mp_check_p2p_args("MPI_Sendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rbytes);
+    rc = mp_check_p2p_args("MPI_Sendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rm);
     if (MP_UNLIKELY(rc)) return rc;
     struct mp_request *rr, *sr;
-    rc = mp_api_irecv(recvbuf, recvcount, rbytes, mp_p2p_layout(recvtype, rbytes), source, recvtag, c, &rr);
+    rc = mp_api_irecv(recvbuf, recvcount, &rm, source, recvtag, c, &rr);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Sendrecv", "cannot start the receive");
-    rc = mp_api_isend(sendbuf, sendcount, sbytes, mp_p2p_layout(sendtype, sbytes), dest, sendtag, c, MP_SEND_STD, &sr);
+    rc = mp_api_isend(sendbuf, sendcount, &sm, dest, sendtag, c, MP_SEND_STD, &sr);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, "MPI_Sendrecv", "cannot start the send");
     if (sr->state != MP_RS_DONE) mp_wait_done(sr);
     int rc_send = mp_api_finish(sr, MPI_STATUS_IGNORE, "MPI_Sendrecv");
@@ -140,19 +139,19 @@ int PMPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest,
 {
     MP_CHECK_INIT("MPI_Sendrecv_replace");
     MP_GET_COMM(c, comm, "MPI_Sendrecv_replace");
-    size_t bytes;
-    int rc = mp_check_p2p_args("MPI_Sendrecv_replace", c, buf, count, datatype, dest, sendtag, MP_ARG_SEND, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args("MPI_Sendrecv_replace", c, buf, count, datatype, dest, sendtag, MP_ARG_SEND, &m);
     if (MP_UNLIKELY(rc)) return rc;
-    rc = mp_check_p2p_args("MPI_Sendrecv_replace", c, buf, count, datatype, source, recvtag, MP_ARG_RECV, &bytes);
+    rc = mp_check_p2p_args("MPI_Sendrecv_replace", c, buf, count, datatype, source, recvtag, MP_ARG_RECV, &m);
     if (MP_UNLIKELY(rc)) return rc;
+    size_t bytes = m.bytes;
     void *tmp = bytes ? malloc(bytes) : NULL;
     if (bytes && !tmp)
         return mp_error(c, MPI_ERR_NO_MEM, "MPI_Sendrecv_replace", "no memory for a %zu-byte bounce buffer", bytes);
     /* The message arrives packed into tmp and is unpacked once the send is done with buf. */
     struct mp_request *rr, *sr;
     rc = mp_irecv(tmp, bytes, source, recvtag, c, MP_PT2PT, &rr);
-    if (rc == MPI_SUCCESS)
-        rc = mp_api_isend(buf, count, bytes, mp_p2p_layout(datatype, bytes), dest, sendtag, c, MP_SEND_STD, &sr);
+    if (rc == MPI_SUCCESS) rc = mp_api_isend(buf, count, &m, dest, sendtag, c, MP_SEND_STD, &sr);
     if (MP_UNLIKELY(rc)) {
         free(tmp);
         return mp_error(c, rc, "MPI_Sendrecv_replace", "cannot start the exchange");
@@ -250,13 +249,13 @@ static int imrecv_common(void *buf, int count, MPI_Datatype type, MPI_Message *m
         return mp_error(NULL, MPI_ERR_REQUEST, call, "MPI_MESSAGE_NULL (argument message)");
     struct mp_unexp *msg = *message;
     struct mp_comm *c = msg == MPI_MESSAGE_NO_PROC ? mp_comm_get(MPI_COMM_WORLD) : msg->comm;
-    size_t bytes;
-    int rc = mp_check_p2p_args(call, c, buf, count, type, MPI_ANY_SOURCE, MPI_ANY_TAG, MP_ARG_RECV, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, MPI_ANY_SOURCE, MPI_ANY_TAG, MP_ARG_RECV, &m);
     if (rc) return rc;
     if (msg == MPI_MESSAGE_NO_PROC)
-        rc = mp_irecv(buf, bytes, MPI_PROC_NULL, MPI_ANY_TAG, c, MP_PT2PT, req);
+        rc = mp_api_irecv(buf, count, &m, MPI_PROC_NULL, MPI_ANY_TAG, c, req);
     else
-        rc = mp_imrecv(buf, bytes, msg, req);
+        rc = mp_imrecv(m.layout ? buf : m.at, m.bytes, m.layout, (size_t)count, msg, req);
     if (MP_UNLIKELY(rc)) return mp_error(c, rc, call, "cannot start the receive");
     *message = MPI_MESSAGE_NULL;
     (*req)->count = count;
@@ -291,12 +290,14 @@ int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, in
     MP_CHECK_INIT("MPI_Isendrecv");
     MP_GET_COMM(c, comm, "MPI_Isendrecv");
     MP_CHECK_REQ_ARG(c, request, "MPI_Isendrecv");
-    size_t sbytes, rbytes;
-    int rc = mp_check_p2p_args("MPI_Isendrecv", c, sendbuf, sendcount, sendtype, dest, sendtag, MP_ARG_SEND, &sbytes);
+    struct mp_p2p_msg sm, rm;
+    int rc = mp_check_p2p_args("MPI_Isendrecv", c, sendbuf, sendcount, sendtype, dest, sendtag, MP_ARG_SEND, &sm);
     if (rc) return rc;
-    rc = mp_check_p2p_args("MPI_Isendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rbytes);
+    rc = mp_check_p2p_args("MPI_Isendrecv", c, recvbuf, recvcount, recvtype, source, recvtag, MP_ARG_RECV, &rm);
     if (rc) return rc;
-    rc = mp_isendrecv(sendbuf, sbytes, dest, sendtag, recvbuf, rbytes, source, recvtag, NULL, c, request);
+    rc = mp_isendrecv(sm.layout ? sendbuf : sm.at, sm.bytes, sm.layout, (size_t)sendcount, dest, sendtag,
+                      rm.layout ? recvbuf : rm.at, rm.bytes, rm.layout, (size_t)recvcount, source, recvtag, NULL, c,
+                      request);
     if (rc) return mp_error(c, rc, "MPI_Isendrecv", "cannot start the exchange");
     (*request)->count = recvcount;
     (*request)->dtype = recvtype;
@@ -310,15 +311,17 @@ int PMPI_Isendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest
     MP_CHECK_INIT("MPI_Isendrecv_replace");
     MP_GET_COMM(c, comm, "MPI_Isendrecv_replace");
     MP_CHECK_REQ_ARG(c, request, "MPI_Isendrecv_replace");
-    size_t bytes;
-    int rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, dest, sendtag, MP_ARG_SEND, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, dest, sendtag, MP_ARG_SEND, &m);
     if (rc) return rc;
-    rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, source, recvtag, MP_ARG_RECV, &bytes);
+    rc = mp_check_p2p_args("MPI_Isendrecv_replace", c, buf, count, datatype, source, recvtag, MP_ARG_RECV, &m);
     if (rc) return rc;
-    void *tmp = malloc(bytes ? bytes : 1);
+    void *tmp = malloc(m.bytes ? m.bytes : 1);
     if (!tmp)
-        return mp_error(c, MPI_ERR_NO_MEM, "MPI_Isendrecv_replace", "no memory for a %zu-byte bounce buffer", bytes);
-    rc = mp_isendrecv(buf, bytes, dest, sendtag, buf, bytes, source, recvtag, tmp, c, request);
+        return mp_error(c, MPI_ERR_NO_MEM, "MPI_Isendrecv_replace", "no memory for a %zu-byte bounce buffer", m.bytes);
+    void *at = m.layout ? buf : m.at;
+    rc = mp_isendrecv(at, m.bytes, m.layout, (size_t)count, dest, sendtag, at, m.bytes, m.layout, (size_t)count, source,
+                      recvtag, tmp, c, request);
     if (rc) {
         free(tmp);
         return mp_error(c, rc, "MPI_Isendrecv_replace", "cannot start the exchange");

@@ -2,7 +2,7 @@
 #include "api/p2p_args.h"
 
 int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf, int count, MPI_Datatype type, int peer,
-                           int tag, int dir, size_t *bytes)
+                           int tag, int dir, struct mp_p2p_msg *m)
 {
     if (MP_UNLIKELY(count < 0)) return mp_error(c, MPI_ERR_COUNT, call, "negative count %d (argument count)", count);
     const struct mp_dtype *dt = mp_dtype_get(type);
@@ -21,6 +21,16 @@ int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf,
     /* MPI_BOTTOM (NULL) is a valid buffer for types whose displacements are absolute addresses. */
     if (MP_UNLIKELY(!buf && count > 0 && dt->size > 0 && dt->true_lb == 0))
         return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d (argument buf)", count);
-    *bytes = mp_dtype_packed_size(dt, (size_t)count);
+    m->bytes = mp_dtype_packed_size(dt, (size_t)count);
+    m->at = (void *)buf;
+    m->layout = NULL;
+    if (dt->dense || m->bytes == 0) return MPI_SUCCESS;
+    /* One block in all (a plane of an array, one field of a struct): contiguous after all, at an
+     * offset, so it keeps every protocol, single copy included. */
+    const struct mp_dtype_run *r = dt->runs;
+    if (dt->nruns == 1 && r->count == 1 && (count == 1 || (MPI_Aint)r->len == dt->extent))
+        m->at = (char *)buf + r->disp;
+    else
+        m->layout = (struct mp_dtype *)dt;
     return MPI_SUCCESS;
 }

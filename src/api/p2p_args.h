@@ -8,47 +8,50 @@
 
 enum { MP_ARG_SEND = 0, MP_ARG_RECV = 1 };
 
-/* Validates buffer, count, datatype, peer and tag of a send (dir MP_ARG_SEND) or receive and
- * stores the message size in bytes (the packed size: count * the type's size). Returns MPI_SUCCESS or the reported
- * error class. */
-int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf, int count, MPI_Datatype type, int peer,
-                           int tag, int dir, size_t *bytes);
+/* A checked message: `bytes` packed bytes (count * the type's size), which are either contiguous
+ * from `at` (layout NULL) or gathered from / scattered into the blocks of `layout` at the user
+ * buffer. */
+struct mp_p2p_msg {
+    size_t bytes;
+    void *at;
+    struct mp_dtype *layout;
+};
 
-/* The common case — a committed type, a real peer, a tag, a buffer — is decided inline in a few
- * compares; anything else (wildcards, MPI_PROC_NULL, errors) takes the out-of-line path. */
+/* Validates buffer, count, datatype, peer and tag of a send (dir MP_ARG_SEND) or receive and
+ * describes the message in *m. Returns MPI_SUCCESS or the reported error class. */
+int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf, int count, MPI_Datatype type, int peer,
+                           int tag, int dir, struct mp_p2p_msg *m);
+
+/* The common case — a committed contiguous type, a real peer, a tag, a buffer — is decided inline
+ * in a few compares; anything else (derived layouts, wildcards, MPI_PROC_NULL, errors) takes the
+ * out-of-line path. */
 static inline int mp_check_p2p_args(const char *call, struct mp_comm *c, const void *buf, int count, MPI_Datatype type,
-                                    int peer, int tag, int dir, size_t *bytes)
+                                    int peer, int tag, int dir, struct mp_p2p_msg *m)
 {
     const struct mp_dtype *dt = mp_dtype_get(type);
-    if (MP_LIKELY(dt && dt->committed && count >= 0 && (unsigned)peer < (unsigned)c->size && tag >= 0 &&
+    if (MP_LIKELY(dt && dt->committed && dt->dense && count >= 0 && (unsigned)peer < (unsigned)c->size && tag >= 0 &&
                   (buf || count == 0))) {
-        *bytes = mp_dtype_packed_size(dt, (size_t)count);
+        m->bytes = mp_dtype_packed_size(dt, (size_t)count);
+        m->at = (void *)buf;
+        m->layout = NULL;
         return MPI_SUCCESS;
     }
-    return mp_check_p2p_args_slow(call, c, buf, count, type, peer, tag, dir, bytes);
+    return mp_check_p2p_args_slow(call, c, buf, count, type, peer, tag, dir, m);
 }
 
-/* After the checks passed: the datatype when a message of it must be gathered or scattered, NULL
- * when it is `bytes` contiguous bytes at the buffer. */
-static inline struct mp_dtype *mp_p2p_layout(MPI_Datatype type, size_t bytes)
-{
-    struct mp_dtype *dt = mp_dtype_get(type);
-    return MP_LIKELY(dt->dense) || bytes == 0 ? NULL : dt;
-}
-
-/* Starts a send or receive of `count` elements described by mp_check_p2p_args / mp_p2p_layout. */
-static inline int mp_api_isend(const void *buf, int count, size_t bytes, struct mp_dtype *layout, int peer, int tag,
+/* Starts a send or receive of `count` elements described by mp_check_p2p_args at buf. */
+static inline int mp_api_isend(const void *buf, int count, const struct mp_p2p_msg *m, int peer, int tag,
                                struct mp_comm *c, enum mp_send_mode mode, struct mp_request **req)
 {
-    if (MP_LIKELY(!layout)) return mp_isend(buf, bytes, peer, tag, c, MP_PT2PT, mode, req);
-    return mp_isend_typed(buf, (size_t)count, layout, peer, tag, c, MP_PT2PT, mode, req);
+    if (MP_LIKELY(!m->layout)) return mp_isend(m->at, m->bytes, peer, tag, c, MP_PT2PT, mode, req);
+    return mp_isend_typed(buf, (size_t)count, m->layout, peer, tag, c, MP_PT2PT, mode, req);
 }
 
-static inline int mp_api_irecv(void *buf, int count, size_t bytes, struct mp_dtype *layout, int peer, int tag,
-                               struct mp_comm *c, struct mp_request **req)
+static inline int mp_api_irecv(void *buf, int count, const struct mp_p2p_msg *m, int peer, int tag, struct mp_comm *c,
+                               struct mp_request **req)
 {
-    if (MP_LIKELY(!layout)) return mp_irecv(buf, bytes, peer, tag, c, MP_PT2PT, req);
-    return mp_irecv_typed(buf, (size_t)count, layout, peer, tag, c, MP_PT2PT, req);
+    if (MP_LIKELY(!m->layout)) return mp_irecv(m->at, m->bytes, peer, tag, c, MP_PT2PT, req);
+    return mp_irecv_typed(buf, (size_t)count, m->layout, peer, tag, c, MP_PT2PT, req);
 }
 
 #define MP_CHECK_REQ_ARG(c, req, call)                                                                                 \

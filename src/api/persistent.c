@@ -10,13 +10,12 @@ static int init_common(void *buf, int count, MPI_Datatype type, int peer, int ta
     MP_CHECK_INIT(call);
     MP_GET_COMM(c, comm, call);
     MP_CHECK_REQ_ARG(c, request, call);
-    size_t bytes = 0;
-    int rc = mp_check_p2p_args(call, c, buf, count, type, peer, tag, is_send ? MP_ARG_SEND : MP_ARG_RECV, &bytes);
+    struct mp_p2p_msg m;
+    int rc = mp_check_p2p_args(call, c, buf, count, type, peer, tag, is_send ? MP_ARG_SEND : MP_ARG_RECV, &m);
     if (rc) return rc;
-    struct mp_request *r = mp_prequest_create(buf, bytes, peer, tag, c, mode, is_send);
+    struct mp_request *r = mp_prequest_create(m.layout ? buf : m.at, m.bytes, peer, tag, c, mode, is_send);
     if (!r) return mp_error(c, MPI_ERR_NO_MEM, call, "no memory for a request");
-    struct mp_dtype *layout = mp_p2p_layout(type, bytes);
-    if (layout) mp_req_set_layout(r, layout, (size_t)count);
+    if (m.layout) mp_req_set_layout(r, m.layout, (size_t)count);
     r->count = count;
     r->dtype = type;
     *request = r;

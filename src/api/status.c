@@ -13,7 +13,7 @@ static int set_elements(MPI_Status *status, MPI_Datatype datatype, MPI_Count cou
         return mp_error(NULL, MPI_ERR_TYPE, call, "datatype %d is not committed (argument datatype)", datatype);
     if (count < 0) return mp_error(NULL, MPI_ERR_COUNT, call, "negative count %lld (argument count)", count);
     /* the status counts bytes as messages carry them (see MPI_Get_count) */
-    status->mp_count = (long long)mp_dtype_bytes(dt, (size_t)count);
+    status->mp_count = (long long)mp_dtype_packed_size(dt, (size_t)count);
     return MPI_SUCCESS;
 }
 

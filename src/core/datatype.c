@@ -1,4 +1,5 @@
 /* The datatype table: predefined descriptors, handles of derived types, reference counts. */
+#include "core/attr.h"
 #include "core/datatype.h"
 
 #include <stdbool.h>
@@ -182,6 +183,9 @@ int mp_dtype_free(MPI_Datatype *type)
 {
     struct mp_dtype *dt = mp_dtype_get(*type);
     if (!dt || dt->predefined) return MPI_ERR_TYPE;
+    /* Delete callbacks run while the handle still names the type; one that fails keeps it. */
+    int rc = mp_attr_delete_all(MP_ATTR_TYPE, *type);
+    if (rc != MPI_SUCCESS) return rc;
     user[*type - MP_DTYPE_FIRST_USER] = NULL;
     *type = MPI_DATATYPE_NULL;
     mp_dtype_release(dt);

@@ -152,6 +152,8 @@ int mp_dtype_resized(MPI_Datatype old, MPI_Aint lb, MPI_Aint extent, MPI_Datatyp
 int mp_dtype_subarray(int ndims, const int *sizes, const int *subsizes, const int *starts, int order, MPI_Datatype old,
                       MPI_Datatype *newtype);
 int mp_dtype_dup(MPI_Datatype old, MPI_Datatype *newtype);
+int mp_dtype_darray(int size, int rank, int ndims, const int *gsizes, const int *distribs, const int *dargs,
+                    const int *psizes, int order, MPI_Datatype old, MPI_Datatype *newtype);
 
 int mp_dtype_commit(MPI_Datatype type);
 /* Releases the handle (MPI_ERR_TYPE for a predefined type) and sets it to MPI_DATATYPE_NULL; the

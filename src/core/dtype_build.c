@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/attr.h"
 #include "core/datatype.h"
 
 struct build {
@@ -374,23 +375,26 @@ int mp_dtype_dup(MPI_Datatype oldtype, MPI_Datatype *newtype)
     struct build b = {0};
     place(&b, old, 1, 0, 0);
     int rc = make(&b, old, MPI_COMBINER_DUP, 0, NULL, 0, NULL, 1, &old, newtype);
-    if (rc == MPI_SUCCESS) mp_dtype_get(*newtype)->committed = old->committed;
+    if (rc != MPI_SUCCESS) return rc;
+    mp_dtype_get(*newtype)->committed = old->committed;
+    rc = mp_attr_copy_all(MP_ATTR_TYPE, oldtype, *newtype);
+    if (rc != MPI_SUCCESS) mp_dtype_free(newtype);
     return rc;
 }
 
-/* A subarray is the old type repeated along each dimension from the fastest-varying one out,
- * each level a strided copy of the one inside, then resized to the whole array. The levels are
- * built as unnamed descriptors and dropped once the next one holds their runs. */
-int mp_dtype_subarray(int ndims, const int *sizes, const int *subsizes, const int *starts, int order,
-                      MPI_Datatype oldtype, MPI_Datatype *newtype)
+/* One dimension of a subarray or distributed array: the index ranges [start, start + len) this
+ * process holds, ascending. */
+struct seg {
+    int start, len;
+};
+
+/* Subarrays and distributed arrays are the old type repeated along each dimension from the
+ * fastest-varying one out, each level copies of the one inside at the held index ranges, then
+ * resized to the whole array. The levels are built as unnamed descriptors and dropped once the
+ * next one holds their runs. */
+static int grid(int ndims, const int *sizes, struct seg *const *segs, const int *nsegs, int order, struct mp_dtype *old,
+                struct build *out)
 {
-    GET_OLD(old, oldtype);
-    if (ndims <= 0) return MPI_ERR_ARG;
-    if (order != MPI_ORDER_C && order != MPI_ORDER_FORTRAN) return MPI_ERR_ARG;
-    for (int d = 0; d < ndims; d++)
-        if (sizes[d] <= 0 || subsizes[d] <= 0 || subsizes[d] > sizes[d] || starts[d] < 0 ||
-            starts[d] > sizes[d] - subsizes[d])
-            return MPI_ERR_ARG;
     struct mp_dtype *level = old;
     mp_dtype_retain_desc(level);
     MPI_Aint stride = old->extent;
@@ -398,9 +402,10 @@ int mp_dtype_subarray(int ndims, const int *sizes, const int *subsizes, const in
     for (int k = 0; k < ndims; k++) {
         int d = order == MPI_ORDER_C ? ndims - 1 - k : k;
         b = (struct build){0};
-        place(&b, level, (size_t)subsizes[d], (MPI_Aint)starts[d] * stride, stride);
-        stride *= sizes[d];
-        if (k == ndims - 1) break;
+        for (int i = 0; i < nsegs[d] && !b.err; i++)
+            place(&b, level, (size_t)segs[d][i].len, (MPI_Aint)segs[d][i].start * stride, stride);
+        if (__builtin_mul_overflow(stride, (MPI_Aint)sizes[d], &stride)) b.err = MPI_ERR_COUNT;
+        if (k == ndims - 1 || b.err) break;
         MPI_Datatype tmp;
         int rc = make(&b, old, MPI_COMBINER_HVECTOR, 0, NULL, 0, NULL, 0, NULL, &tmp);
         mp_dtype_release(level);
@@ -412,18 +417,122 @@ int mp_dtype_subarray(int ndims, const int *sizes, const int *subsizes, const in
     mp_dtype_release(level);
     b.lb = 0;
     b.ub = stride;
+    b.any = 1;
     b.sticky = 1;
-    int *ints = malloc((3 * (size_t)ndims + 2) * sizeof *ints);
-    if (!ints) {
-        free(b.v);
-        return MPI_ERR_NO_MEM;
+    *out = b;
+    return MPI_SUCCESS;
+}
+
+int mp_dtype_subarray(int ndims, const int *sizes, const int *subsizes, const int *starts, int order,
+                      MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    GET_OLD(old, oldtype);
+    if (ndims <= 0) return MPI_ERR_ARG;
+    if (order != MPI_ORDER_C && order != MPI_ORDER_FORTRAN) return MPI_ERR_ARG;
+    for (int d = 0; d < ndims; d++)
+        if (sizes[d] <= 0 || subsizes[d] <= 0 || subsizes[d] > sizes[d] || starts[d] < 0 ||
+            starts[d] > sizes[d] - subsizes[d])
+            return MPI_ERR_ARG;
+    size_t n = (size_t)ndims;
+    struct seg *one = malloc(n * sizeof *one), **segs = malloc(n * sizeof *segs);
+    int *nsegs = malloc(n * sizeof *nsegs), *ints = malloc((3 * n + 2) * sizeof *ints);
+    int rc = one && segs && nsegs && ints ? MPI_SUCCESS : MPI_ERR_NO_MEM;
+    if (rc == MPI_SUCCESS) {
+        for (int d = 0; d < ndims; d++) {
+            one[d] = (struct seg){starts[d], subsizes[d]};
+            segs[d] = &one[d];
+            nsegs[d] = 1;
+        }
+        ints[0] = ndims;
+        memcpy(ints + 1, sizes, n * sizeof *ints);
+        memcpy(ints + 1 + n, subsizes, n * sizeof *ints);
+        memcpy(ints + 1 + 2 * n, starts, n * sizeof *ints);
+        ints[1 + 3 * n] = order;
+        struct build b;
+        rc = grid(ndims, sizes, segs, nsegs, order, old, &b);
+        if (rc == MPI_SUCCESS)
+            rc = make(&b, old, MPI_COMBINER_SUBARRAY, 3 * ndims + 2, ints, 0, NULL, 1, &old, newtype);
     }
-    ints[0] = ndims;
-    memcpy(ints + 1, sizes, (size_t)ndims * sizeof *ints);
-    memcpy(ints + 1 + ndims, subsizes, (size_t)ndims * sizeof *ints);
-    memcpy(ints + 1 + 2 * ndims, starts, (size_t)ndims * sizeof *ints);
-    ints[1 + 3 * ndims] = order;
-    int rc = make(&b, old, MPI_COMBINER_SUBARRAY, 3 * ndims + 2, ints, 0, NULL, 1, &old, newtype);
+    free(one);
+    free(segs);
+    free(nsegs);
+    free(ints);
+    return rc;
+}
+
+/* The index ranges of a dimension of `gsize` that process coordinate `coord` of `psize` holds
+ * (at most gsize of them, stored at out). Returns how many; -1 for a block size the distribution
+ * does not allow. */
+static int distribute(int gsize, int distrib, int darg, int psize, int coord, struct seg *out)
+{
+    if (distrib == MPI_DISTRIBUTE_NONE) {
+        out[0] = (struct seg){0, gsize};
+        return 1;
+    }
+    if (distrib == MPI_DISTRIBUTE_BLOCK) {
+        int block = darg == MPI_DISTRIBUTE_DFLT_DARG ? (gsize + psize - 1) / psize : darg;
+        if (block <= 0 || (long long)block * psize < gsize) return -1;
+        long long start = (long long)coord * block;
+        if (start >= gsize) return 0;
+        out[0] = (struct seg){(int)start, (int)(gsize - start < block ? gsize - start : block)};
+        return 1;
+    }
+    int block = darg == MPI_DISTRIBUTE_DFLT_DARG ? 1 : darg;
+    if (block <= 0) return -1;
+    int n = 0;
+    for (long long start = (long long)coord * block; start < gsize; start += (long long)psize * block)
+        out[n++] = (struct seg){(int)start, (int)(gsize - start < block ? gsize - start : block)};
+    return n;
+}
+
+int mp_dtype_darray(int size, int rank, int ndims, const int *gsizes, const int *distribs, const int *dargs,
+                    const int *psizes, int order, MPI_Datatype oldtype, MPI_Datatype *newtype)
+{
+    GET_OLD(old, oldtype);
+    if (size <= 0 || rank < 0 || rank >= size || ndims <= 0) return MPI_ERR_ARG;
+    if (order != MPI_ORDER_C && order != MPI_ORDER_FORTRAN) return MPI_ERR_ARG;
+    long long procs = 1;
+    for (int d = 0; d < ndims; d++) {
+        if (gsizes[d] <= 0 || psizes[d] <= 0) return MPI_ERR_ARG;
+        if (distribs[d] != MPI_DISTRIBUTE_BLOCK && distribs[d] != MPI_DISTRIBUTE_CYCLIC &&
+            distribs[d] != MPI_DISTRIBUTE_NONE)
+            return MPI_ERR_ARG;
+        procs *= psizes[d];
+        if (procs > size) return MPI_ERR_ARG;
+    }
+    if (procs != size) return MPI_ERR_ARG;
+    size_t n = (size_t)ndims, total = 0;
+    for (int d = 0; d < ndims; d++) total += (size_t)gsizes[d];
+    struct seg *all = malloc(total * sizeof *all), **segs = malloc(n * sizeof *segs);
+    int *nsegs = malloc(n * sizeof *nsegs), *ints = malloc((4 * n + 4) * sizeof *ints);
+    int rc = all && segs && nsegs && ints ? MPI_SUCCESS : MPI_ERR_NO_MEM;
+    /* The process grid is row-major whatever the array order: the last dimension varies fastest. */
+    int rest = rank;
+    struct seg *next = all;
+    for (int d = ndims - 1; d >= 0 && rc == MPI_SUCCESS; d--) {
+        int coord = rest % psizes[d];
+        rest /= psizes[d];
+        segs[d] = next;
+        nsegs[d] = distribute(gsizes[d], distribs[d], dargs[d], psizes[d], coord, next);
+        if (nsegs[d] < 0) rc = MPI_ERR_ARG;
+        next += nsegs[d] > 0 ? nsegs[d] : 0;
+    }
+    if (rc == MPI_SUCCESS) {
+        ints[0] = size;
+        ints[1] = rank;
+        ints[2] = ndims;
+        memcpy(ints + 3, gsizes, n * sizeof *ints);
+        memcpy(ints + 3 + n, distribs, n * sizeof *ints);
+        memcpy(ints + 3 + 2 * n, dargs, n * sizeof *ints);
+        memcpy(ints + 3 + 3 * n, psizes, n * sizeof *ints);
+        ints[3 + 4 * n] = order;
+        struct build b;
+        rc = grid(ndims, gsizes, segs, nsegs, order, old, &b);
+        if (rc == MPI_SUCCESS) rc = make(&b, old, MPI_COMBINER_DARRAY, 4 * ndims + 4, ints, 0, NULL, 1, &old, newtype);
+    }
+    free(all);
+    free(segs);
+    free(nsegs);
     free(ints);
     return rc;
 }

@@ -51,42 +51,78 @@ static inline size_t step(struct cursor *c, char **p, size_t max)
     return n;
 }
 
-void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t offset, void *out, size_t len)
+/* Copies `nb` whole blocks of `blen` bytes, `stride` apart from p, to or from the stream. Small
+ * power-of-two blocks (matrix columns of a predefined type) get fixed-size copies. */
+#define BLOCKS(size)                                                                                                   \
+    for (size_t i = 0; i < nb; i++, p += stride, stream += size) {                                                     \
+        if (unpack)                                                                                                    \
+            memcpy(p, stream, size);                                                                                   \
+        else                                                                                                           \
+            memcpy(stream, p, size);                                                                                   \
+    }
+static inline char *copy_blocks(char *p, MPI_Aint stride, size_t blen, size_t nb, char *stream, int unpack)
+{
+    switch (blen) {
+    case 4: BLOCKS(4); break;
+    case 8: BLOCKS(8); break;
+    case 16: BLOCKS(16); break;
+    default: BLOCKS(blen);
+    }
+    return stream;
+}
+
+/* Copies between the packed stream and the buffer's blocks; `unpack` is a constant at each call,
+ * so each caller gets its own loop. */
+static inline void copy(const struct mp_dtype *dt, char *buf, size_t offset, char *stream, size_t len, int unpack)
 {
     if (len == 0) return;
     if (dt->dense) {
-        memcpy(out, (const char *)inbuf + offset, len);
+        if (unpack)
+            memcpy(buf + offset, stream, len);
+        else
+            memcpy(stream, buf + offset, len);
         return;
     }
     struct cursor c;
-    seek(&c, dt, inbuf, offset);
-    char *o = out;
+    seek(&c, dt, buf, offset);
     while (len) {
+        const struct mp_dtype_run *run = &dt->runs[c.run];
+        size_t nb = run->count - c.blk;
+        if (c.off == 0 && nb > 1 && len >= 2 * run->len) {
+            /* Whole blocks of this run at once; the cursor moves past them. */
+            if (nb > len / run->len) nb = len / run->len;
+            char *p = c.elem + run->disp + (MPI_Aint)c.blk * run->stride;
+            stream = copy_blocks(p, run->stride, run->len, nb, stream, unpack);
+            len -= nb * run->len;
+            c.blk += nb;
+            if (c.blk == run->count) {
+                c.blk = 0;
+                if (++c.run == dt->nruns) {
+                    c.run = 0;
+                    c.elem += dt->extent;
+                }
+            }
+            continue;
+        }
         char *p;
         size_t n = step(&c, &p, len);
-        memcpy(o, p, n);
-        o += n;
+        if (unpack)
+            memcpy(p, stream, n);
+        else
+            memcpy(stream, p, n);
+        stream += n;
         len -= n;
     }
 }
 
+void mp_dtype_pack(const struct mp_dtype *dt, const void *inbuf, size_t offset, void *out, size_t len)
+{
+    copy(dt, (char *)inbuf, offset, out, len, 0);
+}
+
 void mp_dtype_unpack(const struct mp_dtype *dt, void *outbuf, size_t offset, const void *in, size_t len)
 {
-    if (len == 0) return;
-    if (dt->dense) {
-        memcpy((char *)outbuf + offset, in, len);
-        return;
-    }
-    struct cursor c;
-    seek(&c, dt, outbuf, offset);
-    const char *i = in;
-    while (len) {
-        char *p;
-        size_t n = step(&c, &p, len);
-        memcpy(p, i, n);
-        i += n;
-        len -= n;
-    }
+    copy(dt, outbuf, offset, (char *)in, len, 1);
 }
 
 int mp_dtype_iov(const struct mp_dtype *dt, const void *buf, size_t offset, size_t len, struct iovec *iov, int max,

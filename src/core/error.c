@@ -2,8 +2,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "boot/boot.h"
+#include "core/errhandler.h"
 #include "core/log.h"
 
 static const char *const texts[] = {
@@ -36,10 +39,88 @@ static const char *const texts[] = {
     [MPI_ERR_INFO] = "invalid info object",
 };
 
-const char *mp_error_text(int errclass)
+/* Codes added at run time: entry i is code MPI_ERR_LASTCODE + 1 + i. */
+struct added {
+    int errclass; /* itself for a class */
+    char *text;   /* NULL until MPI_Add_error_string */
+};
+static struct added *added;
+static int nadded, added_cap;
+
+static const struct added *added_code(int errcode)
 {
-    if (errclass < 0 || (size_t)errclass >= sizeof texts / sizeof texts[0]) return NULL;
-    return texts[errclass];
+    int i = errcode - MPI_ERR_LASTCODE - 1;
+    return i >= 0 && i < nadded ? &added[i] : NULL;
+}
+
+const char *mp_error_text(int errcode)
+{
+    if (errcode >= 0 && (size_t)errcode < sizeof texts / sizeof texts[0]) return texts[errcode];
+    if (errcode >= 0 && errcode <= MPI_ERR_LASTCODE) return "reserved error class";
+    const struct added *a = added_code(errcode);
+    if (!a) return NULL;
+    return a->text ? a->text : "";
+}
+
+int mp_error_class(int errcode)
+{
+    if (errcode >= 0 && errcode <= MPI_ERR_LASTCODE) return errcode;
+    const struct added *a = added_code(errcode);
+    return a ? a->errclass : -1;
+}
+
+static int add(int errclass)
+{
+    if (nadded == added_cap) {
+        int cap = added_cap ? 2 * added_cap : 16;
+        struct added *grown = realloc(added, (size_t)cap * sizeof *grown);
+        if (!grown) return -1;
+        added = grown;
+        added_cap = cap;
+    }
+    int code = MPI_ERR_LASTCODE + 1 + nadded;
+    added[nadded++] = (struct added){.errclass = errclass < 0 ? code : errclass};
+    return code;
+}
+
+int mp_error_add_class(int *errclass)
+{
+    int code = add(-1);
+    if (code < 0) return MPI_ERR_NO_MEM;
+    *errclass = code;
+    return MPI_SUCCESS;
+}
+
+int mp_error_add_code(int errclass, int *errcode)
+{
+    int code = add(errclass);
+    if (code < 0) return MPI_ERR_NO_MEM;
+    *errcode = code;
+    return MPI_SUCCESS;
+}
+
+int mp_error_add_string(int errcode, const char *text)
+{
+    if (!added_code(errcode)) return MPI_ERR_ARG;
+    char *copy = strdup(text);
+    if (!copy) return MPI_ERR_NO_MEM;
+    struct added *a = &added[errcode - MPI_ERR_LASTCODE - 1];
+    free(a->text);
+    a->text = copy;
+    return MPI_SUCCESS;
+}
+
+int mp_error_last_code(void)
+{
+    return MPI_ERR_LASTCODE + nadded;
+}
+
+void mp_error_finalize(void)
+{
+    for (int i = 0; i < nadded; i++) free(added[i].text);
+    free(added);
+    added = NULL;
+    nadded = added_cap = 0;
 }
 
 /* The handler that applies when no communicator is at hand: WORLD's, or fatal when there is no
@@ -52,22 +133,32 @@ static MPI_Errhandler handler_of(const struct mp_comm *comm)
     return world ? world->errhandler : MPI_ERRORS_ARE_FATAL;
 }
 
-int mp_error(struct mp_comm *comm, int errclass, const char *call, const char *fmt, ...)
+int mp_error(struct mp_comm *comm, int errcode, const char *call, const char *fmt, ...)
 {
     char what[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    const char *text = mp_error_text(errclass);
-    if (!text) text = "unknown error class";
+    const char *text = mp_error_text(errcode);
+    if (!text) text = "unknown error code";
 
-    if (handler_of(comm) == MPI_ERRORS_RETURN) {
+    MPI_Errhandler h = handler_of(comm);
+    if (h == MPI_ERRORS_RETURN) {
         MP_DEBUG("%s: %s: %s", call, what, text);
-        return errclass;
+        return errcode;
+    }
+    MPI_Comm_errhandler_function *fn = mp_errhandler_fn(h);
+    if (fn) {
+        MP_DEBUG("%s: %s: %s (calling the user's error handler)", call, what, text);
+        MPI_Comm handle = comm ? comm->handle : MPI_COMM_WORLD;
+        int code = errcode;
+        fn(&handle, &code);
+        return errcode;
     }
     char msg[768];
     snprintf(msg, sizeof msg, "rank %d: %s: %s: %s", mp_g.world_rank, call, what, text);
     /* The launcher prints the message once for the whole job (a singleton prints it itself). */
-    mp_boot_abort(errclass, msg);
+    int errclass = mp_error_class(errcode);
+    mp_boot_abort(errclass > 0 ? errclass : MPI_ERR_UNKNOWN, msg);
 }

@@ -20,30 +20,38 @@
 
 struct mp_state mp_g = {.world_size = 1};
 
-/* Publishes this host's name and gives every rank a host index (ranks with equal host names
- * share one), from which the shm transport learns who is local. */
-static int map_hosts(int **host_of_out)
+/* Publishes this host's name and cpu count ("name,cpus") and gives every rank a host index (ranks
+ * with equal host names share one), from which the transports learn who is local. Every rank
+ * also learns whether any host of the job is oversubscribed: choices that must agree job-wide
+ * (the collective algorithms) depend on that, not on this host alone. */
+static int map_hosts(int cpus, int **host_of_out)
 {
-    char key[MP_BOOT_KEY_MAX], val[MP_BOOT_VAL_MAX];
+    char key[MP_BOOT_KEY_MAX], val[MP_BOOT_VAL_MAX], mine[MP_BOOT_VAL_MAX];
     int n = mp_g.world_size;
     snprintf(key, sizeof key, "host-%d", mp_g.world_rank);
-    int rc = mp_boot_put(key, mp_g.hostname);
+    snprintf(mine, sizeof mine, "%s,%d", mp_g.hostname, cpus);
+    int rc = mp_boot_put(key, mine);
     if (rc == MPI_SUCCESS) rc = mp_boot_fence();
     if (rc != MPI_SUCCESS) return rc;
     char(*names)[MP_BOOT_VAL_MAX] = malloc((size_t)n * MP_BOOT_VAL_MAX);
     int *host_of = malloc(sizeof(int) * (size_t)n);
-    if (!names || !host_of) {
+    int *ranks_on = calloc((size_t)n, sizeof(int)), *cpus_on = calloc((size_t)n, sizeof(int));
+    if (!names || !host_of || !ranks_on || !cpus_on) {
         free(names);
         free(host_of);
+        free(ranks_on);
+        free(cpus_on);
         return MPI_ERR_NO_MEM;
     }
     int hosts = 0;
-    mp_g.local_size = 0;
     for (int r = 0; r < n && rc == MPI_SUCCESS; r++) {
         snprintf(key, sizeof key, "host-%d", r);
         rc = r == mp_g.world_rank ? MPI_SUCCESS : mp_boot_get(key, val, sizeof val);
         if (rc != MPI_SUCCESS) break;
-        const char *name = r == mp_g.world_rank ? mp_g.hostname : val;
+        char *name = r == mp_g.world_rank ? mine : val;
+        char *comma = strrchr(name, ',');
+        int host_cpus = comma ? atoi(comma + 1) : 1;
+        if (comma) *comma = '\0';
         host_of[r] = -1;
         for (int q = 0; q < r; q++)
             if (!strcmp(names[q], name)) {
@@ -52,16 +60,25 @@ static int map_hosts(int **host_of_out)
             }
         if (host_of[r] < 0) host_of[r] = hosts++;
         snprintf(names[r], MP_BOOT_VAL_MAX, "%s", name);
+        ranks_on[host_of[r]]++;
+        if (host_cpus > cpus_on[host_of[r]]) cpus_on[host_of[r]] = host_cpus;
     }
     free(names);
+    if (rc == MPI_SUCCESS) {
+        mp_g.local_size = 0;
+        for (int r = 0; r < n; r++) {
+            if (host_of[r] != host_of[mp_g.world_rank]) continue;
+            if (r == mp_g.world_rank) mp_g.local_rank = mp_g.local_size;
+            mp_g.local_size++;
+        }
+        mp_g.oversubscribed = mp_g.local_size > cpus;
+        for (int h = 0; h < hosts; h++) mp_g.job_oversubscribed |= ranks_on[h] > cpus_on[h];
+    }
+    free(ranks_on);
+    free(cpus_on);
     if (rc != MPI_SUCCESS) {
         free(host_of);
         return rc;
-    }
-    for (int r = 0; r < n; r++) {
-        if (host_of[r] != host_of[mp_g.world_rank]) continue;
-        if (r == mp_g.world_rank) mp_g.local_rank = mp_g.local_size;
-        mp_g.local_size++;
     }
     *host_of_out = host_of;
     return MPI_SUCCESS;
@@ -96,10 +113,9 @@ int mp_init(int required, int *provided)
     mp_g.hostname[sizeof mp_g.hostname - 1] = '\0';
 
     int *host_of = NULL;
-    rc = map_hosts(&host_of);
-    if (rc != MPI_SUCCESS) return rc;
     int cpus = count_cpus(&boot);
-    mp_g.oversubscribed = mp_g.local_size > cpus;
+    rc = map_hosts(cpus, &host_of);
+    if (rc != MPI_SUCCESS) return rc;
     mp_idle_init();
     MP_INFO("rank %d of %d on %s (%d of %d ranks on this host, %d cpus%s)", mp_g.world_rank, mp_g.world_size,
             mp_g.hostname, mp_g.local_rank, mp_g.local_size, cpus, mp_g.oversubscribed ? ", oversubscribed" : "");

@@ -19,9 +19,10 @@ struct mp_state {
     int thread_level;
     int world_rank;
     int world_size;
-    int local_rank;     /* rank among the processes on this host */
-    int local_size;     /* processes of the job on this host */
-    int oversubscribed; /* more ranks on this host than cpus: wait by yielding/sleeping early */
+    int local_rank;         /* rank among the processes on this host */
+    int local_size;         /* processes of the job on this host */
+    int oversubscribed;     /* more ranks on this host than cpus: wait by yielding/sleeping early */
+    int job_oversubscribed; /* some host of the job is: the same on every rank */
     char hostname[MPI_MAX_PROCESSOR_NAME];
     char jobid[64];
     double wtime_base;

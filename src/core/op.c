@@ -216,9 +216,10 @@ int mp_op_commutative(MPI_Op op)
     return u ? u->commute : 1;
 }
 
-void mp_op_user_apply(MPI_Op op, const void *in, void *inout, int count, MPI_Datatype type)
+MPI_User_function *mp_op_user_fn(MPI_Op op)
 {
-    user_op(op)->fn((void *)in, inout, &count, &type);
+    struct user_op *u = user_op(op);
+    return u ? u->fn : NULL;
 }
 
 int mp_op_check(MPI_Op op, MPI_Datatype base)

@@ -44,6 +44,7 @@ void mpprun_end_job(struct mpprun_job *job, int sig, double grace)
 {
     if (job->ending) return;
     job->ending = 1;
+    job->tentative = 0;
     mpprun_kill_all(job, sig);
     job->kill_at = mpprun_now() + grace;
     job->abandon_at = job->kill_at + MPPRUN_PROXY_GRACE;
@@ -51,8 +52,9 @@ void mpprun_end_job(struct mpprun_job *job, int sig, double grace)
 
 void mpprun_fail(struct mpprun_job *job, int code, const char *fmt, ...)
 {
-    if (!job->failed) {
+    if (!job->failed || job->tentative) {
         job->failed = 1;
+        job->tentative = 0;
         job->exit_code = code;
         va_list ap;
         va_start(ap, fmt);
@@ -60,6 +62,23 @@ void mpprun_fail(struct mpprun_job *job, int code, const char *fmt, ...)
         va_end(ap);
     }
     mpprun_end_job(job, SIGTERM, MPPRUN_TERM_GRACE);
+}
+
+void mpprun_fail_abort(struct mpprun_job *job, int code, const char *fmt, ...)
+{
+    if (job->failed) return;
+    job->failed = job->tentative = 1;
+    job->verdict_at = mpprun_now() + MPPRUN_ABORT_WAIT;
+    job->exit_code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(job->fail_msg, sizeof job->fail_msg, fmt, ap);
+    va_end(ap);
+}
+
+void mpprun_verdict(struct mpprun_job *job, double now)
+{
+    if (job->tentative && now >= job->verdict_at) mpprun_end_job(job, SIGTERM, MPPRUN_TERM_GRACE);
 }
 
 static const struct mpprun_job *sort_job;
@@ -101,7 +120,8 @@ static void judge(struct mpprun_job *job, struct mpprun_rank *r, int status)
 {
     /* Whatever the rank wrote before it ended (FINI, ABORT) counts first. */
     mpprun_boot_read(job, r);
-    if (job->failed || job->ending) return; /* ranks ended by mpprun are not failures */
+    /* Ranks ended by mpprun are not failures; nor is the exit of a rank that aborted. */
+    if (job->ending || (job->failed && !job->tentative) || r->aborted) return;
     char where[320];
     mpprun_rank_where(r, where, sizeof where);
     if (WIFSIGNALED(status)) {

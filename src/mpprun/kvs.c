@@ -197,8 +197,9 @@ static void serve_line(struct mpprun_job *job, struct mpprun_rank *r, char *line
         clean[i] = '\0';
         int ecode = (int)(code & 255);
         char where[320];
-        mpprun_fail(job, ecode ? ecode : 1, "mpprun: rank %d (%s) aborted the job with code %ld%s%s", r->rank,
-                    mpprun_rank_where(r, where, sizeof where), code, *clean ? ": " : "", clean);
+        r->aborted = 1;
+        mpprun_fail_abort(job, ecode ? ecode : 1, "mpprun: rank %d (%s) aborted the job with code %ld%s%s", r->rank,
+                          mpprun_rank_where(r, where, sizeof where), code, *clean ? ": " : "", clean);
     } else if (!strcmp(line, "FINI")) {
         r->did_fini = 1;
     } else {

@@ -42,6 +42,7 @@ static int poll_timeout_ms(const struct mpprun_job *job, double timeout_at, doub
         next = job->kill_at;
     else if (timeout_at > 0)
         next = timeout_at;
+    if (job->tentative && job->verdict_at < next) next = job->verdict_at;
     double remote = mpprun_remote_deadline(job);
     if (remote > 0 && remote < next) next = remote;
     if (isinf(next)) return -1;
@@ -81,6 +82,7 @@ static void run_loop(struct mpprun_job *job, int sfd)
     double timeout_at = job->timeout > 0 ? mpprun_now() + job->timeout : 0;
     while (job->nalive > 0 || mpprun_remote_busy(job)) {
         /* before poll: a deadline may have been set by the last round's events */
+        mpprun_verdict(job, mpprun_now());
         mpprun_remote_timers(job, mpprun_now());
         if (job->nalive == 0 && !mpprun_remote_busy(job)) break;
         size_t k = 0;

@@ -18,7 +18,8 @@
 #define MPPRUN_VAL_MAX 1023
 #define MPPRUN_TERM_GRACE 0.3           /* s between SIGTERM and SIGKILL after a rank failed */
 #define MPPRUN_SIGNAL_GRACE 1.0         /* s between a forwarded signal and SIGKILL */
-#define MPPRUN_PROXY_GRACE 0.6          /* s a proxy has to report its ranks gone after SIGKILL was sent */
+#define MPPRUN_ABORT_WAIT 0.25          /* s an abort waits for a death that may have caused it */
+#define MPPRUN_PROXY_GRACE 0.9          /* s a proxy has to report its ranks gone after SIGKILL was sent */
 #define MPPRUN_PROXY_BACKLOG (1u << 20) /* queued bytes above which a sender stops reading more */
 #define MPPRUN_EXIT_TIMEOUT 124
 #define MPPRUN_EXIT_USAGE 2
@@ -53,6 +54,7 @@ struct mpprun_rank {
     int in_fence;
     int did_put;
     int did_fini;
+    int aborted; /* sent ABORT: its exit is part of that */
 };
 
 struct mpprun_kvs;
@@ -115,6 +117,8 @@ struct mpprun_job {
     int ending;     /* ranks were told to end */
     double kill_at; /* when ending: SIGKILL whatever is left at this time (0: done) */
     int failed;     /* the first failure is recorded below */
+    int tentative;  /* it is an abort, and the job is not ended yet (mpprun_fail_abort) */
+    double verdict_at;
     int exit_code;
     char fail_msg[1536]; /* one line, no '\n' */
 
@@ -201,6 +205,12 @@ int mpprun_proxy_main(int argc, char **argv);
 /* job.c */
 /* Records the first failure (later ones are ignored) and ends the job. */
 void mpprun_fail(struct mpprun_job *job, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An ABORT from a rank. The job ends MPPRUN_ABORT_WAIT later, unless a rank dies by a signal or
+ * exits before that: other ranks' aborts are often their reaction to that death (a peer that
+ * closed its connection), so the death is the failure to report. */
+void mpprun_fail_abort(struct mpprun_job *job, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Ends the job once a tentative abort has waited long enough. */
+void mpprun_verdict(struct mpprun_job *job, double now);
 /* Tells every live rank to end with `sig`; SIGKILL after `grace` seconds. */
 void mpprun_end_job(struct mpprun_job *job, int sig, double grace);
 void mpprun_kill_all(struct mpprun_job *job, int sig);

@@ -394,6 +394,22 @@ static void stdin_progress(void)
     }
 }
 
+/* Serves every whole frame received. Returns 0, or -1 when one makes no sense. */
+static int serve_frames(void)
+{
+    struct mpprun_frame f;
+    const char *why = "malformed message";
+    int fr;
+    while ((fr = mpprun_rbuf_next(&px.in, &f, &why)) > 0)
+        if (from_mpprun(&f) < 0) {
+            fr = -1;
+            why = "unexpected message";
+            break;
+        }
+    if (fr < 0) say("mpprun sent a %s; ending this host's ranks", why);
+    return fr < 0 ? -1 : 0;
+}
+
 enum { K_SIG, K_CONN, K_STDIN, K_OUT, K_ERR, K_BOOT };
 
 static void run(int sfd)
@@ -405,6 +421,12 @@ static void run(int sfd)
     if (!pfd || !kind || !who) {
         kill_ranks(SIGKILL);
         fail_job(1, "out of memory");
+    }
+    /* what came right behind the job description (a signal, if the job already ends) */
+    if (serve_frames() < 0) {
+        kill_ranks(SIGKILL);
+        close(px.fd);
+        px.fd = -1;
     }
     while (px.reaped < job->n) {
         size_t k = 0;
@@ -450,20 +472,7 @@ static void run(int sfd)
                 if ((pfd[j].revents & POLLOUT) && mpprun_wbuf_flush(&px.out, px.fd) < 0) goto lost;
                 if (!(pfd[j].revents & (POLLIN | POLLHUP | POLLERR))) break;
                 int got = mpprun_rbuf_fill(&px.in, px.fd);
-                struct mpprun_frame f;
-                const char *why = "malformed message";
-                int fr;
-                while ((fr = mpprun_rbuf_next(&px.in, &f, &why)) > 0)
-                    if (from_mpprun(&f) < 0) {
-                        fr = -1;
-                        why = "unexpected message";
-                        break;
-                    }
-                if (fr < 0) {
-                    say("mpprun sent a %s; ending this host's ranks", why);
-                    goto lost;
-                }
-                if (got < 0) goto lost;
+                if (serve_frames() < 0 || got < 0) goto lost;
                 break;
             }
             case K_STDIN: stdin_progress(); break;
@@ -481,7 +490,7 @@ static void run(int sfd)
         if (px.fd >= 0) close(px.fd);
         px.fd = -1;
         kill_ranks(SIGKILL);
-        px.out.len = 0;
+        px.out.len = px.out.head = 0;
     }
     free(pfd);
     free(kind);
@@ -535,16 +544,15 @@ int mpprun_proxy_main(int argc, char **argv)
     job->hosts = &self;
     job->nhosts = 1;
     job->stdin_pipe = job->stdin_host = -1;
-    char *bufs = calloc((size_t)job->n, 1); /* streams relay raw bytes: no line buffers needed */
-    if (!bufs) fail_job(1, "out of memory");
     for (int i = 0; i < job->n; i++) {
         struct mpprun_rank *r = &job->ranks[i];
         r->local_rank = i;
         r->local_size = job->n;
         r->where = px.label;
         r->boot_fd = -1;
-        mpprun_stream_init(&r->out, -1, 1, r->rank, bufs);
-        mpprun_stream_init(&r->err, -1, 2, r->rank, bufs);
+        /* the proxy relays raw bytes: its streams need no line buffers */
+        mpprun_stream_init(&r->out, -1, 1, r->rank, NULL);
+        mpprun_stream_init(&r->err, -1, 2, r->rank, NULL);
     }
 
     sigset_t orig;

@@ -3,6 +3,8 @@
  * (first fit), and a block is unlinked once its internal send has completed. */
 #include "p2p/bsend.h"
 
+#include "core/datatype.h"
+
 #include <stdalign.h>
 #include <stdint.h>
 #include <string.h>
@@ -92,11 +94,13 @@ static size_t largest_gap(void)
     }
 }
 
-/* The one place where a message enters the buffer: contiguous data for now, a pack of the
- * request's (count, dtype) once derived types travel packed. */
+/* The one place where a message enters the buffer, as the packed stream it travels as. */
 static void copy_in(void *dst, const struct mp_request *r)
 {
-    if (r->bytes) memcpy(dst, r->buf, r->bytes);
+    if (r->layout)
+        mp_dtype_pack(r->layout, r->buf, 0, dst, r->bytes);
+    else if (r->bytes)
+        memcpy(dst, r->buf, r->bytes);
 }
 
 int mp_bsend_attach(void *buf, size_t size, const char *call)

@@ -80,6 +80,7 @@ static struct {
     struct mp_tl_ops *net; /* tcp or ofi when some peer needs it; shm always runs (messages to self) */
     char *scratch;         /* one packet's payload, packed from a non-contiguous buffer */
     size_t scratch_len;
+    int shm_peers; /* other ranks reached through shm */
 } eng;
 
 static inline uint64_t req_id(const struct mp_request *r)
@@ -122,6 +123,14 @@ static void rndv_send_end(struct mp_request *r)
         eng.peers[r->world_peer].tl->mem_release(r->rma_handle);
         r->rma_handle = NULL;
     }
+}
+
+/* A rendezvous send whose data has all gone out (fragments, or a transport's stream). */
+static void rndv_send_done(struct mp_request *r)
+{
+    rndv_send_end(r);
+    r->st_bytes = r->bytes;
+    complete(r);
 }
 
 /* One of the events a single-copy rendezvous waits for (own copy and message sent, peer's FIN
@@ -294,9 +303,7 @@ static int out_step(struct peer *p, struct mp_request *r)
                 r->done += chunk;
             }
         }
-        rndv_send_end(r);
-        r->st_bytes = r->bytes;
-        complete(r);
+        rndv_send_done(r);
         return MP_TL_OK;
     }
     case P_RECV_CTS: {
@@ -551,12 +558,12 @@ static void on_data(const void *payload, size_t len)
 static int place_data(int world_peer, const void *hdr, const void *prefix, size_t len, void **dest, size_t *room)
 {
     (void)world_peer;
+    (void)len;
     if (((const struct mp_wire_hdr *)hdr)->type != MP_MSG_DATA) return 0;
     struct mp_request *r = req_of(load_u64(prefix));
     if (r->layout) return 0; /* unpacked fragment by fragment (the sender was told, in the CTS) */
     *dest = (char *)r->buf + r->done;
     *room = r->done < r->bytes ? r->bytes - r->done : 0;
-    (void)len;
     return 1;
 }
 
@@ -569,10 +576,7 @@ static void placed_data(int world_peer, const void *hdr, const void *prefix, siz
 
 static void stream_sent(void *ctx)
 {
-    struct mp_request *r = ctx;
-    rndv_send_end(r);
-    r->st_bytes = r->bytes;
-    complete(r);
+    rndv_send_done(ctx);
 }
 
 /* A transport lost a peer. Under MPI_ERRORS_ARE_FATAL (the default) this ends the job naming the
@@ -771,11 +775,26 @@ void mp_recv_matched(struct mp_request *r, struct mp_unexp *e)
     free(e);
 }
 
+/* Work above the engine that must advance whenever it does (nonblocking collectives), run by
+ * every progress pass once registered; not re-entered from its own sends. */
+static int (*progress_hook)(void);
+static int in_hook;
+
+void mp_progress_set_hook(int (*hook)(void))
+{
+    progress_hook = hook;
+}
+
 int mp_progress(void)
 {
     int events = mp_tl_shm.progress();
     if (eng.net) events += eng.net->progress();
     if (eng.busy) events += drain_outboxes();
+    if (MP_UNLIKELY(progress_hook != NULL) && !in_hook) {
+        in_hook = 1;
+        events += progress_hook();
+        in_hook = 0;
+    }
     return events;
 }
 
@@ -879,8 +898,9 @@ void mp_p2p_comm_detach(struct mp_comm *c)
     c->mq = c->mq_coll = NULL;
 }
 
-int mp_p2p_wait_fd(void)
+int mp_p2p_wait_fd(int *all)
 {
+    *all = eng.shm_peers == 0;
     return eng.net && eng.net->wait_fd ? eng.net->wait_fd() : -1;
 }
 
@@ -904,6 +924,7 @@ int mp_p2p_init(const int *host_of)
     for (int r = 0; rc == MPI_SUCCESS && r < n; r++) {
         eng.peers[r].world = r;
         eng.peers[r].tl = mp_tl_choose(&plan, host_of, mp_g.world_rank, r);
+        eng.shm_peers += r != mp_g.world_rank && eng.peers[r].tl == &mp_tl_shm;
         if (tl_of) tl_of[r] = eng.peers[r].tl;
     }
     if (rc == MPI_SUCCESS && tl_of) mp_tl_log_choice(tl_of, n);

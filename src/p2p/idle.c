@@ -21,22 +21,31 @@ void mp_idle_init(void)
              mp_g.oversubscribed ? " (oversubscribed host)" : "");
 }
 
+/* A poll with TCP in use makes a system call, some twenty times a shm poll: spin that many
+ * fewer. */
+#define TCP_POLL_COST 20
+
 void mp_idle_wait(struct mp_idle *b)
 {
     b->polls++;
-    if (b->polls < spin_polls) {
+    int all;
+    int fd = mp_p2p_wait_fd(&all);
+    int tcp_only = fd >= 0 && all;
+    if (b->polls < (fd >= 0 ? spin_polls / TCP_POLL_COST : spin_polls)) {
         mp_cpu_relax();
         return;
     }
-    if (b->polls < spin_polls + yield_polls) {
+    /* With only TCP peers a waiting rank sleeps in poll() at once rather than yielding: the
+     * kernel wakes it the moment data arrives, and on a busy host a sleeper gets the core back
+     * sooner than a rank that keeps yielding. shm rings wake nobody: they are polled between
+     * sleeps, so with shm peers the rank yields first. */
+    if (!tcp_only && b->polls < spin_polls + yield_polls) {
         sched_yield();
         return;
     }
     b->sleep_us = b->sleep_us ? b->sleep_us * 2 : 10;
     if (b->sleep_us > sleep_max_us) b->sleep_us = sleep_max_us;
     struct timespec ts = {0, (long)b->sleep_us * 1000};
-    /* Over TCP the sleep ends as soon as a socket has work; shm rings are only polled. */
-    int fd = mp_p2p_wait_fd();
     if (fd >= 0) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         ppoll(&pfd, 1, &ts, NULL);

@@ -45,10 +45,12 @@ int mp_irecv(void *buf, size_t bytes, int peer, int tag, struct mp_comm *comm, e
     return MPI_SUCCESS;
 }
 
-int mp_imrecv(void *buf, size_t bytes, struct mp_unexp *msg, struct mp_request **req)
+int mp_imrecv(void *buf, size_t bytes, struct mp_dtype *layout, size_t count, struct mp_unexp *msg,
+              struct mp_request **req)
 {
     struct mp_request *r = new_request(buf, bytes, msg->src, msg->tag, msg->comm, MP_PT2PT, MP_REQ_RECV);
     if (MP_UNLIKELY(!r)) return MPI_ERR_NO_MEM;
+    if (layout) mp_req_set_layout(r, layout, count);
     mp_recv_matched(r, msg);
     *req = r;
     return MPI_SUCCESS;
@@ -84,8 +86,9 @@ int mp_irecv_typed(void *buf, size_t count, struct mp_dtype *dt, int peer, int t
     return MPI_SUCCESS;
 }
 
-int mp_isendrecv(const void *sbuf, size_t sbytes, int dest, int stag, void *rbuf, size_t rbytes, int source, int rtag,
-                 void *bounce, struct mp_comm *comm, struct mp_request **req)
+int mp_isendrecv(const void *sbuf, size_t sbytes, struct mp_dtype *slayout, size_t scount, int dest, int stag,
+                 void *rbuf, size_t rbytes, struct mp_dtype *rlayout, size_t rcount, int source, int rtag, void *bounce,
+                 struct mp_comm *comm, struct mp_request **req)
 {
     void *into = bounce ? bounce : rbuf;
     struct mp_request *p = new_request(rbuf, rbytes, source, rtag, comm, MP_PT2PT, MP_REQ_RECV);
@@ -102,6 +105,10 @@ int mp_isendrecv(const void *sbuf, size_t sbytes, int dest, int stag, void *rbuf
     p->state = MP_RS_ACTIVE;
     p->pending = 2;
     p->remote_addr = (uint64_t)(uintptr_t)bounce;
+    /* With a bounce buffer (the replace variant) the message lands there packed and is unpacked
+     * into rbuf through the parent's layout at the end. */
+    if (slayout) mp_req_set_layout(sr, slayout, scount);
+    if (rlayout) mp_req_set_layout(bounce ? p : rr, rlayout, rcount);
     rr->parent = sr->parent = p;
     rr->user_freed = sr->user_freed = 1;
     *req = p;
@@ -126,7 +133,10 @@ void mp_req_detached_done(struct mp_request *r)
         if (--p->pending == 0) {
             void *bounce = (void *)(uintptr_t)p->remote_addr;
             if (bounce) {
-                if (p->st_bytes) memcpy(p->buf, bounce, p->st_bytes);
+                if (p->layout)
+                    mp_dtype_unpack(p->layout, p->buf, 0, bounce, p->st_bytes);
+                else if (p->st_bytes)
+                    memcpy(p->buf, bounce, p->st_bytes);
                 free(bounce);
             }
             p->state = MP_RS_DONE;

@@ -55,8 +55,9 @@ int mp_req_finish(struct mp_request *r, MPI_Status *status);
 /* MPI_Isendrecv(_replace): one request that completes when both its halves have, with the
  * receive's status. With `bounce`, a malloc'd buffer of `rbytes`, the receive lands there and is
  * copied to `rbuf` (which may be `sbuf`) on completion; the request then frees it. */
-int mp_isendrecv(const void *sbuf, size_t sbytes, int dest, int stag, void *rbuf, size_t rbytes, int source, int rtag,
-                 void *bounce, struct mp_comm *comm, struct mp_request **req);
+int mp_isendrecv(const void *sbuf, size_t sbytes, struct mp_dtype *slayout, size_t scount, int dest, int stag,
+                 void *rbuf, size_t rbytes, struct mp_dtype *rlayout, size_t rcount, int source, int rtag, void *bounce,
+                 struct mp_comm *comm, struct mp_request **req);
 
 /* Request `r`, which nobody will wait for (MPI_Request_free'd, or half of an MPI_Isendrecv),
  * has completed: reports to its parent, if any, and releases it. */
@@ -89,7 +90,8 @@ struct mp_unexp;
 int mp_improbe(int peer, int tag, struct mp_comm *comm, int *flag, struct mp_unexp **msg, MPI_Status *status);
 int mp_mprobe(int peer, int tag, struct mp_comm *comm, struct mp_unexp **msg, MPI_Status *status);
 /* Starts a receive of message `msg` (from a matched probe, released by this) into `buf`. */
-int mp_imrecv(void *buf, size_t bytes, struct mp_unexp *msg, struct mp_request **req);
+int mp_imrecv(void *buf, size_t bytes, struct mp_dtype *layout, size_t count, struct mp_unexp *msg,
+              struct mp_request **req);
 /* Starts receive `r` (fields set as for mp_recv_start) on message `e`, already out of matching. */
 void mp_recv_matched(struct mp_request *r, struct mp_unexp *e);
 
@@ -97,9 +99,13 @@ void mp_recv_matched(struct mp_request *r, struct mp_unexp *e);
 int mp_p2p_comm_attach(struct mp_comm *comm);
 void mp_p2p_comm_detach(struct mp_comm *comm);
 
-/* Runs every transport's progress once; returns the number of events handled. */
+/* Runs every transport's progress once, then the progress hook; returns the number of events
+ * handled. */
 int mp_progress(void);
-/* A descriptor that polls readable when a transport has work for progress, or -1 (idle.c). */
-int mp_p2p_wait_fd(void);
+/* Registers the one function every progress pass also runs (the nonblocking collectives'). */
+void mp_progress_set_hook(int (*hook)(void));
+/* A descriptor that polls readable when a transport has work for progress, or -1 (idle.c);
+ * *all: whether it signals all traffic (no peer but this rank itself is reached by polling). */
+int mp_p2p_wait_fd(int *all);
 
 #endif

@@ -3,10 +3,14 @@
  *                      missing key, FINI. Prints "kv ok rank R size S". Works as a singleton too.
  *   lt_boot hello      publishes its host name (MSGPASS_HOSTNAME, else gethostname), fences, reads
  *                      every rank's and prints "hello rank R size S host H hosts H0,H1,..."
+ *   lt_boot react V HOW   rank V dies after the fence (HOW: "signal" = SIGKILL, "nofini" = exit 0
+ *                      without finalizing); the lowest other rank waits until V is gone, then
+ *                      aborts with code 16 the way a peer noticing a lost connection does
  *   lt_boot abort [R [C]]  rank R (0) calls mp_boot_abort(C (5), "test"); the others wait
  *   lt_boot nofini     PUT, FENCE, exit 0 without mp_boot_finalize
  *   lt_boot garbage    writes a malformed line on the bootstrap socket, then waits
  *   lt_boot badenv     (run with a broken environment) mp_boot_init must fail */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +92,36 @@ int main(int argc, char **argv)
         printf("\n");
         mp_boot_finalize();
         return 0;
+    }
+    if (!strcmp(mode, "react")) {
+        int victim = argc > 2 ? atoi(argv[2]) : 0;
+        const char *how = argc > 3 ? argv[3] : "signal";
+        snprintf(key, sizeof key, "pid-%d", info.rank);
+        snprintf(val, sizeof val, "%ld", (long)getpid());
+        CHECK(mp_boot_put(key, val) == MPI_SUCCESS, "put failed");
+        CHECK(mp_boot_fence() == MPI_SUCCESS, "fence failed");
+        if (info.rank == victim) {
+            if (!strcmp(how, "nofini")) return 0;
+            raise(SIGKILL);
+        }
+        if (info.rank != (victim == 0 ? 1 : 0))
+            for (;;) pause();
+        snprintf(key, sizeof key, "pid-%d", victim);
+        CHECK(mp_boot_get(key, val, sizeof val) == MPI_SUCCESS, "get %s failed", key);
+        char path[64], stat[256];
+        snprintf(path, sizeof path, "/proc/%ld/stat", atol(val));
+        for (;;) { /* gone, or a zombie nobody has reaped yet */
+            FILE *f = fopen(path, "r");
+            if (!f) break;
+            size_t n = fread(stat, 1, sizeof stat - 1, f);
+            fclose(f);
+            stat[n] = '\0';
+            char *rp = strrchr(stat, ')');
+            if (rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X')) break;
+            usleep(1000);
+        }
+        snprintf(val, sizeof val, "lost contact with rank %d", victim);
+        mp_boot_abort(16, val);
     }
     if (!strcmp(mode, "abort")) {
         int who = argc > 2 ? atoi(argv[2]) : 0;

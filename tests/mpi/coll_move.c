@@ -96,7 +96,9 @@ static void test_gather_scatter(MPI_Comm comm, size_t n, int root, int in_place,
     finish(&r);
     if (me == root) {
         for (int i = 0; i < np; i++) {
-            CHECK_BUF(big + displs[i], counts[i], seed_of(i, root, (size_t)counts[i], 2), "Gather block");
+            char what[64];
+            snprintf(what, sizeof what, "Gather block of rank %d", i);
+            CHECK_BUF(big + displs[i], counts[i], seed_of(i, root, (size_t)counts[i], 2), what);
             if (v) CHECK_BYTES(big + displs[i] + counts[i], 3, GUARD, "Gatherv gap");
         }
     }

@@ -1,10 +1,17 @@
 /* coll_nb: nonblocking collectives overlapped with each other and with point-to-point traffic:
  * several in flight at once on one communicator (their messages must not match each other's),
  * on a dup and a split, completed in another order than started with Waitall, Testall, Testany
- * and Test polling, while a ring of Isend/Irecv runs on WORLD. Results checked. */
+ * and Test polling, while a ring of Isend/Irecv runs on WORLD; a user op freed while in use.
+ * Results checked. */
 #include "check.h"
 
 #define N 3000
+
+static void add_fn(void *in, void *inout, int *len, MPI_Datatype *dt)
+{
+    (void)dt;
+    for (int i = 0; i < *len; i++) ((int *)inout)[i] += ((int *)in)[i];
+}
 
 int main(int argc, char **argv)
 {
@@ -83,6 +90,17 @@ int main(int argc, char **argv)
         for (int i = 0; i < 100; i++)
             if (d[q * 100 + i] != q * 100000 + me * 100 + i)
                 CHECK(0, "Ialltoall from %d [%d] = %d", q, i, d[q * 100 + i]);
+    chk_passed++;
+
+    chk_case("MPI_Op_free while an Iallreduce with that op is in flight");
+    MPI_Op add;
+    MPI_OK(MPI_Op_create(add_fn, 1, &add));
+    for (int i = 0; i < N; i++) a[i] = me + i;
+    MPI_OK(MPI_Iallreduce(a, sum, N, MPI_INT, add, MPI_COMM_WORLD, &req));
+    MPI_OK(MPI_Op_free(&add));
+    MPI_OK(MPI_Wait(&req, MPI_STATUS_IGNORE));
+    for (int i = 0; i < N; i++)
+        if (sum[i] != np * (np - 1) / 2 + np * i) CHECK(0, "Iallreduce with a freed op [%d] = %d", i, sum[i]);
     chk_passed++;
 
     free(a), free(sum), free(sum2), free(gath), free(bc), free(ring_out), free(ring_in), free(scan), free(s), free(d);

@@ -2,7 +2,7 @@
  * and nonblocking forms) on WORLD, a dup and a split with reversed keys; counts 0 to ~1 MiB;
  * int SUM, double MAX, MINLOC on MPI_2INT, SUM on a contiguous derived type, and a
  * non-commutative user op whose result is only right when operands are combined in rank order;
- * MPI_IN_PLACE; roots first, last and middle. Every result is checked against a serial
+ * MPI_IN_PLACE; roots 0 and one in the upper half. Every result is checked against a serial
  * reference. Run under MSGPASS_COLL_<NAME>=<algorithm> to cover every algorithm. */
 #include "check.h"
 
@@ -12,6 +12,9 @@ static const char *kind_name[NKINDS] = {"int SUM", "double MAX", "2INT MINLOC", 
 static MPI_Datatype contig3;
 static MPI_Op range_op;
 static int nb; /* use the nonblocking forms */
+/* Predefined ops on a derived type made of one predefined type: libmsgpass takes them, Open MPI
+ * and MPICH refuse (MPI_ERR_OP), so the suite skips that kind there. */
+static int derived_ok;
 
 typedef struct {
     int lo, hi;
@@ -221,18 +224,19 @@ static void run_all(MPI_Comm comm, const char *cname)
 {
     int np;
     MPI_Comm_size(comm, &np);
-    static const size_t counts[] = {0, 1, 7, 1000, 40000};
-    for (int ci = 0; ci < 5; ci++) {
+    static const size_t counts[] = {0, 1, 1000, 40000};
+    for (int ci = 0; ci < 4; ci++) {
         size_t n = counts[ci];
         for (int k = 0; k < NKINDS; k++) {
+            if (k == K_CONTIG && !derived_ok) continue;
             /* The largest count once per comm with the two most telling ops, to keep the suite short. */
             if (n > 1000 && k != K_SUM && k != K_RANGE) continue;
-            for (int ip = 0; ip < 2; ip++) {
+            /* MPI_IN_PLACE with the two kinds that tell most; it changes no reduction code. */
+            for (int ip = 0; ip < (k == K_SUM || k == K_RANGE ? 2 : 1); ip++) {
                 const char *ips = ip ? ", MPI_IN_PLACE" : "";
-                int roots[3] = {0, np - 1, np / 2};
-                for (int ri = 0; ri < 3; ri++) {
-                    if (ri > 0 && roots[ri] == roots[0]) continue;
-                    if (ri == 2 && roots[2] == roots[1]) continue;
+                int roots[2] = {0, np - 1 - np / 3};
+                for (int ri = 0; ri < 2; ri++) {
+                    if (ri == 1 && roots[1] == roots[0]) continue;
                     chk_case("%s%s: Reduce %s, %zu elements, root %d%s", cname, nb ? " (I)" : "", kind_name[k], n,
                              roots[ri], ips);
                     test_reduce(comm, (enum kind)k, n, roots[ri], ip);
@@ -268,6 +272,7 @@ static void test_local(void)
     CHECK(b[0].lo == 0 && b[0].hi == 6, "Reduce_local ordered: (%d,%d)", b[0].lo, b[0].hi);
     CHECK(b[1].lo == -1000000, "Reduce_local non-adjacent: %d", b[1].lo);
     CHECK(b[2].lo == 7 && b[2].hi == 10, "Reduce_local: (%d,%d)", b[2].lo, b[2].hi);
+    if (!derived_ok) return;
     double x[6] = {1, 2, 3, 4, 5, 6}, y[6] = {10, 20, 30, 40, 50, 60};
     MPI_OK(MPI_Reduce_local(x, y, 2, contig3, MPI_SUM));
     CHECK(y[0] == 11 && y[5] == 66, "Reduce_local on contig(3,double): %g %g", y[0], y[5]);
@@ -283,6 +288,10 @@ int main(int argc, char **argv)
     MPI_OK(MPI_Type_contiguous(3, MPI_DOUBLE, &contig3));
     MPI_OK(MPI_Type_commit(&contig3));
     MPI_OK(MPI_Op_create(range_fn, 0, &range_op));
+    char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len;
+    MPI_OK(MPI_Get_library_version(lib, &len));
+    derived_ok = strstr(lib, "libmsgpass") != NULL;
     test_local();
 
     MPI_Comm dup, split;
@@ -290,7 +299,9 @@ int main(int argc, char **argv)
     MPI_OK(MPI_Comm_split(MPI_COMM_WORLD, me % 2, np - me, &split));
     for (nb = 0; nb < 2; nb++) {
         run_all(MPI_COMM_WORLD, "WORLD");
-        run_all(split, "split(parity, reversed keys)");
+        /* The nonblocking forms run the same schedules: WORLD is enough for them; above 8 ranks
+         * the halves are sizes the 8-rank run covers. Keeps the suite short. */
+        if (np <= 8 && !nb) run_all(split, "split(parity, reversed keys)");
     }
     nb = 1;
     chk_case("dup: Allreduce 2INT ordered user op");

@@ -1,8 +1,9 @@
 /* p2p_isendrecv: MPI-4.0 Isendrecv and Isendrecv_replace around a ring (r sends to r+1, receives
  * from r-1) at eager and rendezvous sizes, completed by Wait, by Test loops and by Waitall of
- * several at once (status and content checked); MPI_PROC_NULL partners; truncation and bad
- * arguments give their error classes and the job goes on. Implementations older than MPI 4.0
- * (Open MPI 4) have neither call: there the program checks nothing. */
+ * several at once (status and content checked); MPI_PROC_NULL partners; Request_free of an
+ * active one (its message still arrives); truncation and bad arguments give their error classes
+ * and the job goes on. Implementations older than MPI 4.0 (Open MPI 4) have neither call: there
+ * the program checks nothing. */
 #include "check.h"
 
 #if defined(MSGPASS_VERSION_STRING) || MPI_VERSION >= 4
@@ -83,6 +84,29 @@ static void proc_null(void)
     CHECK_EMPTY_STATUS(&st, MPI_PROC_NULL, "Isendrecv with a receive from MPI_PROC_NULL");
 }
 
+/* Freed while active, an Isendrecv still does its part. */
+static void free_while_active(void)
+{
+    int me = chk_rank, np = chk_size, to = (me + 1) % np, from = (me - 1 + np) % np;
+    int n = 300000;
+    unsigned char *sb = chk_malloc((size_t)n), *rb = chk_malloc((size_t)n);
+    int in = -1;
+    MPI_Request rq;
+    MPI_Status st;
+    chk_case("Request_free of an active Isendrecv");
+    chk_fill(sb, (size_t)n, chk_seed(103, (uint32_t)me, 0, 0));
+    MPI_OK(MPI_Isendrecv(sb, n, MPI_BYTE, to, 45, &in, 1, MPI_INT, MPI_PROC_NULL, 45, MPI_COMM_WORLD, &rq));
+    MPI_OK(MPI_Request_free(&rq));
+    CHECK(rq == MPI_REQUEST_NULL, "Request_free left the handle");
+    MPI_OK(MPI_Recv(rb, n, MPI_BYTE, from, 45, MPI_COMM_WORLD, &st));
+    CHECK_STATUS(&st, from, 45, MPI_BYTE, n, "message of a freed Isendrecv");
+    CHECK_BUF(rb, (size_t)n, chk_seed(103, (uint32_t)from, 0, 0), "message of a freed Isendrecv");
+    /* everyone has received, so every send buffer is free again */
+    MPI_OK(MPI_Barrier(MPI_COMM_WORLD));
+    free(sb);
+    free(rb);
+}
+
 static void errors(void)
 {
     int me = chk_rank, np = chk_size, to = (me + 1) % np, from = (me - 1 + np) % np;
@@ -120,6 +144,7 @@ int main(int argc, char **argv)
             for (int use_test = 0; use_test < 2; use_test++) exchange(replace, use_test, rep);
     many_at_once();
     proc_null();
+    free_while_active();
     errors();
     return chk_end();
 }

@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 np=3
 MSGPASS_TRANSPORTS=tcp MSGPASS_LOG=info "$mpprun" -n $np --timeout 100 "$target" "$tmp/stop" >"$tmp/out" 2>"$tmp/err" &
 job=$!
-for _ in $(seq 300); do
+for _ in $(seq 900); do
     [ "$(grep -c 'tcp: listening on' "$tmp/err")" -ge $np ] && break
     sleep 0.1
 done
@@ -55,7 +55,11 @@ for port in $ports; do
     sleep 0.5
     for fd in "${fds[@]}"; do exec {fd}>&-; done
 done
-sleep 1
+# The ranks handle hostile connections as they progress: give them time on a loaded machine.
+for _ in $(seq 600); do
+    [ "$(grep -c 'tcp: closed a connection from' "$tmp/err")" -ge $expected ] && break
+    sleep 0.1
+done
 touch "$tmp/stop"
 wait $job
 rc=$?

@@ -1,7 +1,7 @@
 /* Derived datatype layouts: every constructor, nesting, resized and struct types with gaps;
- * bounds and sizes against hand-computed values; pack, unpack and scatter/gather lists over
- * arbitrary chunk boundaries against a byte-by-byte reference built from the types' contents
- * (not from the merged runs the engine packs with); element counts of partial messages. */
+ * subarrays and distributed arrays; bounds and sizes against hand-computed values; pack, unpack and scatter/gather
+ * lists over arbitrary chunk boundaries against a byte-by-byte reference built from the types' contents (not from the
+ * merged runs the engine packs with); element counts of partial messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,6 +68,47 @@ static void ref_subarray(const struct mp_dtype *dt, int dim, MPI_Aint at, struct
     }
 }
 
+/* Whether process coordinate `coord` holds index i of a dimension, by the definition of each
+ * distribution (not by the ranges the library computes). */
+static int holds(int i, int g, int distrib, int darg, int p, int coord)
+{
+    if (distrib == MPI_DISTRIBUTE_NONE) return 1;
+    if (distrib == MPI_DISTRIBUTE_BLOCK) {
+        int b = darg == MPI_DISTRIBUTE_DFLT_DARG ? (g + p - 1) / p : darg;
+        return i / b == coord;
+    }
+    int b = darg == MPI_DISTRIBUTE_DFLT_DARG ? 1 : darg;
+    return (i / b) % p == coord;
+}
+
+/* A distributed array holds, in memory order, every element whose index it holds in each
+ * dimension. */
+static void ref_darray(const struct mp_dtype *dt, MPI_Aint at, struct offsets *o)
+{
+    const int *in = dt->ints;
+    int rank = in[1], nd = in[2];
+    const int *g = in + 3, *dist = g + nd, *darg = dist + nd, *ps = darg + nd;
+    int fortran = in[3 + 4 * nd] == MPI_ORDER_FORTRAN;
+    int coord[8], rest = rank;
+    for (int d = nd - 1; d >= 0; d--) {
+        coord[d] = rest % ps[d];
+        rest /= ps[d];
+    }
+    long total = 1;
+    for (int d = 0; d < nd; d++) total *= g[d];
+    for (long lin = 0; lin < total; lin++) {
+        long r = lin;
+        int ok = 1;
+        for (int k = 0; k < nd; k++) {
+            int d = fortran ? k : nd - 1 - k; /* fastest dimension first */
+            int i = (int)(r % g[d]);
+            r /= g[d];
+            ok &= holds(i, g[d], dist[d], darg[d], ps[d], coord[d]);
+        }
+        if (ok) ref_walk(dt->types[0], at + lin * dt->types[0]->extent, o);
+    }
+}
+
 static void ref_walk(const struct mp_dtype *dt, MPI_Aint at, struct offsets *o)
 {
     const int *in = dt->ints;
@@ -102,6 +143,7 @@ static void ref_walk(const struct mp_dtype *dt, MPI_Aint at, struct offsets *o)
         for (int i = 0; i < in[0]; i++) ref_copies(dt->types[i], (size_t)in[1 + i], at + a[i], dt->types[i]->extent, o);
         break;
     case MPI_COMBINER_SUBARRAY: ref_subarray(dt, 0, at, o); break;
+    case MPI_COMBINER_DARRAY: ref_darray(dt, at, o); break;
     case MPI_COMBINER_RESIZED:
     case MPI_COMBINER_DUP: ref_walk(dt->types[0], at, o); break;
     default: fail_msg("combiner %d", dt->combiner);
@@ -372,6 +414,52 @@ static void test_subarray(void **state)
     assert_int_equal(mp_dtype_subarray(3, sizes, subs, starts, 99, MPI_INT, &c), MPI_ERR_ARG);
 }
 
+static void check_darray(int nd, const int *g, const int *dist, const int *darg, const int *ps, int order,
+                         MPI_Datatype old)
+{
+    int procs = 1;
+    size_t total = 1, sum = 0;
+    for (int d = 0; d < nd; d++) {
+        procs *= ps[d];
+        total *= (size_t)g[d];
+    }
+    for (int r = 0; r < procs; r++) {
+        MPI_Datatype t;
+        assert_int_equal(mp_dtype_darray(procs, r, nd, g, dist, darg, ps, order, old, &t), MPI_SUCCESS);
+        const struct mp_dtype *dt = mp_dtype_get(t);
+        assert_int_equal(dt->lb, 0);
+        assert_int_equal(dt->extent, (MPI_Aint)total * mp_dtype_get(old)->extent);
+        sum += dt->size;
+        check_stream(t, 2);
+        assert_int_equal(mp_dtype_free(&t), MPI_SUCCESS);
+    }
+    int none = 0;
+    for (int d = 0; d < nd; d++) none |= dist[d] == MPI_DISTRIBUTE_NONE && ps[d] > 1;
+    if (!none) assert_int_equal(sum, total * mp_dtype_get(old)->size); /* every element held once */
+}
+
+static void test_darray(void **state)
+{
+    (void)state;
+    const int B = MPI_DISTRIBUTE_BLOCK, C = MPI_DISTRIBUTE_CYCLIC, N = MPI_DISTRIBUTE_NONE,
+              D = MPI_DISTRIBUTE_DFLT_DARG;
+    check_darray(2, (int[]){10, 7}, (int[]){B, B}, (int[]){D, D}, (int[]){2, 3}, MPI_ORDER_C, MPI_DOUBLE);
+    check_darray(2, (int[]){10, 7}, (int[]){B, C}, (int[]){D, 2}, (int[]){2, 3}, MPI_ORDER_FORTRAN, MPI_INT);
+    check_darray(2, (int[]){9, 11}, (int[]){C, C}, (int[]){D, 3}, (int[]){4, 2}, MPI_ORDER_C, MPI_SHORT_INT);
+    check_darray(3, (int[]){5, 6, 4}, (int[]){B, N, C}, (int[]){3, D, D}, (int[]){2, 1, 3}, MPI_ORDER_C, MPI_CHAR);
+    check_darray(3, (int[]){5, 6, 4}, (int[]){C, B, N}, (int[]){2, 4, D}, (int[]){3, 2, 1}, MPI_ORDER_FORTRAN,
+                 MPI_FLOAT);
+    /* More processes than elements: some hold nothing. */
+    check_darray(1, (int[]){3}, (int[]){B}, (int[]){D}, (int[]){5}, MPI_ORDER_C, MPI_INT);
+    MPI_Datatype t;
+    assert_int_equal(
+        mp_dtype_darray(4, 0, 1, (int[]){10}, (int[]){B}, (int[]){2}, (int[]){4}, MPI_ORDER_C, MPI_INT, &t),
+        MPI_ERR_ARG); /* blocks of 2 on 4 processes do not cover 10 */
+    assert_int_equal(
+        mp_dtype_darray(6, 0, 2, (int[]){4, 4}, (int[]){B, B}, (int[]){D, D}, (int[]){2, 2}, MPI_ORDER_C, MPI_INT, &t),
+        MPI_ERR_ARG); /* 2 x 2 grid for 6 processes */
+}
+
 static void test_pairs(void **state)
 {
     (void)state;
@@ -444,6 +532,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_struct, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resized_and_dup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_subarray, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_darray, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_elements, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parts_outlive_handles, setup, teardown),

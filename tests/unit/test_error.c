@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/errhandler.h"
 #include "core/error.h"
 
 static void test_texts(void **state)
@@ -22,10 +23,75 @@ static void test_texts(void **state)
     }
     assert_string_equal(mp_error_text(MPI_SUCCESS), "no error");
     assert_string_equal(mp_error_text(MPI_ERR_TRUNCATE), "message truncated");
+    /* Unused numbers up to MPI_ERR_LASTCODE are reserved classes: valid, with a text. */
+    assert_string_equal(mp_error_text(MPI_ERR_INFO + 1), "reserved error class");
+    assert_string_equal(mp_error_text(MPI_ERR_LASTCODE), "reserved error class");
+    assert_int_equal(mp_error_class(MPI_ERR_LASTCODE), MPI_ERR_LASTCODE);
     assert_null(mp_error_text(-1));
-    assert_null(mp_error_text(MPI_ERR_INFO + 1));
-    assert_null(mp_error_text(MPI_ERR_LASTCODE));
+    assert_null(mp_error_text(MPI_ERR_LASTCODE + 1));
     assert_null(mp_error_text(1 << 20));
+    assert_int_equal(mp_error_class(-1), -1);
+    assert_int_equal(mp_error_class(MPI_ERR_LASTCODE + 1), -1);
+}
+
+static void test_added_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(mp_error_last_code(), MPI_ERR_LASTCODE);
+    int cls, code, code2;
+    assert_int_equal(mp_error_add_class(&cls), MPI_SUCCESS);
+    assert_int_equal(cls, MPI_ERR_LASTCODE + 1);
+    assert_int_equal(mp_error_add_code(cls, &code), MPI_SUCCESS);
+    assert_int_equal(mp_error_add_code(MPI_ERR_TAG, &code2), MPI_SUCCESS);
+    assert_int_equal(mp_error_last_code(), code2);
+    assert_int_equal(mp_error_class(cls), cls);
+    assert_int_equal(mp_error_class(code), cls);
+    assert_int_equal(mp_error_class(code2), MPI_ERR_TAG);
+    assert_string_equal(mp_error_text(code), "");
+    assert_int_equal(mp_error_add_string(code, "my code"), MPI_SUCCESS);
+    assert_int_equal(mp_error_add_string(code, "my code, renamed"), MPI_SUCCESS);
+    assert_string_equal(mp_error_text(code), "my code, renamed");
+    assert_int_equal(mp_error_add_string(MPI_ERR_TAG, "no"), MPI_ERR_ARG);
+    assert_int_equal(mp_error_add_string(code2 + 1, "no"), MPI_ERR_ARG);
+    assert_string_equal(mp_error_text(MPI_ERR_TAG), "invalid tag");
+    mp_error_finalize();
+    assert_int_equal(mp_error_last_code(), MPI_ERR_LASTCODE);
+    assert_null(mp_error_text(code));
+}
+
+static MPI_Comm seen_comm;
+static int seen_code, seen_calls;
+
+static void record(MPI_Comm *comm, int *code, ...)
+{
+    seen_comm = *comm;
+    seen_code = *code;
+    seen_calls++;
+}
+
+static void test_user_handler(void **state)
+{
+    (void)state;
+    MPI_Errhandler h;
+    assert_int_equal(mp_errhandler_create(record, &h), MPI_SUCCESS);
+    assert_true(h > MPI_ERRORS_RETURN);
+    assert_true(mp_errhandler_valid(h));
+    struct mp_comm c = {.handle = 7, .errhandler = h};
+    mp_g.initialized = 1;
+    assert_int_equal(mp_error(&c, MPI_ERR_RANK, "MPI_Send", "rank %d", 99), MPI_ERR_RANK);
+    mp_g.initialized = 0;
+    assert_int_equal(seen_calls, 1);
+    assert_int_equal(seen_comm, 7);
+    assert_int_equal(seen_code, MPI_ERR_RANK);
+    /* The handle's reference and one more: the handler lives until both are gone. */
+    mp_errhandler_retain(h);
+    mp_errhandler_release(h);
+    assert_true(mp_errhandler_valid(h));
+    mp_errhandler_release(h);
+    assert_false(mp_errhandler_valid(h));
+    assert_true(mp_errhandler_valid(MPI_ERRORS_RETURN));
+    assert_false(mp_errhandler_valid(MPI_ERRHANDLER_NULL));
+    mp_errhandler_finalize();
 }
 
 static void test_errors_return(void **state)
@@ -92,6 +158,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_texts),
         cmocka_unit_test(test_errors_return),
+        cmocka_unit_test(test_added_codes),
+        cmocka_unit_test(test_user_handler),
         cmocka_unit_test(test_errors_are_fatal),
         cmocka_unit_test(test_fatal_before_init),
     };

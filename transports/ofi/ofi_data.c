@@ -214,7 +214,11 @@ int mp_ofi_send(int peer, const void *hdr, const struct iovec *iov, int iovcnt)
 
 static void deliver(int src, const unsigned char *pkt, size_t len)
 {
-    mp_ofi.up->recv(src, pkt + MP_OFI_HDR, pkt + MP_OFI_HDR + MP_TL_HDR_SIZE, len - MP_OFI_HDR - MP_TL_HDR_SIZE);
+    /* Packets sit wherever the provider put them in a multi-receive buffer, at any alignment; the
+     * engine reads its header as a struct, so it gets an aligned copy. */
+    uint64_t hdr[MP_TL_HDR_SIZE / sizeof(uint64_t)];
+    memcpy(hdr, pkt + MP_OFI_HDR, MP_TL_HDR_SIZE);
+    mp_ofi.up->recv(src, hdr, pkt + MP_OFI_HDR + MP_TL_HDR_SIZE, len - MP_OFI_HDR - MP_TL_HDR_SIZE);
 }
 
 static void repost_if_free(struct mp_ofi_rxbuf *rx)

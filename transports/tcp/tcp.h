@@ -70,6 +70,7 @@ struct tcp_rx {
     unsigned char prefix[MP_TL_PLACE_PREFIX];
     char *dest;
     size_t room, got, total;
+    int after_stream; /* the last frame was placed */
 };
 
 struct tcp_peer {

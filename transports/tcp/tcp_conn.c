@@ -79,10 +79,19 @@ void mp_tcp_fail(int peer, const char *fmt, ...)
     tcp.lost = 1;
 }
 
-static void set_nodelay(int fd)
+/* No Nagle delay for small packets; and a peer host that vanishes without a FIN or reset (power
+ * loss, network partition) is noticed within about half a minute, by keepalive probes when the
+ * connection is idle and by TCP_USER_TIMEOUT when sent data stays unacknowledged. */
+static void tune_socket(int fd)
 {
-    int one = 1;
+    int one = 1, idle = 10, interval = 5, count = 3;
+    unsigned user_timeout_ms = 30000;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
 }
 
 /* Handshake records are 48 bytes on a fresh connection: the socket buffer always takes them. */
@@ -141,7 +150,7 @@ void mp_tcp_open(int peer)
         mp_tcp_fail(peer, "cannot create a socket for rank %d: %s", peer, strerror(errno));
         return;
     }
-    set_nodelay(fd);
+    tune_socket(fd);
     int rc;
     do rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
     while (rc != 0 && errno == EINTR);
@@ -293,7 +302,7 @@ void mp_tcp_on_listen(void)
             close(fd);
             continue;
         }
-        set_nodelay(fd);
+        tune_socket(fd);
         mp_tcp_conn_new(fd, C_IN_HELLO, -1, EPOLLIN);
     }
 }

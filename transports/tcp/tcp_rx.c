@@ -102,6 +102,7 @@ int mp_tcp_on_readable(int peer)
             int rc = continue_placing(peer, rx);
             if (rc <= 0) break;
             tcp.up.placed(peer, rx->fr.hdr, rx->prefix, (size_t)rx->fr.len);
+            rx->after_stream = 1;
             events++;
             continue;
         }
@@ -154,9 +155,15 @@ int mp_tcp_on_readable(int peer)
             rx->end -= rx->pos;
             rx->pos = 0;
         }
-        ssize_t n = read_some(peer, rx->buf + rx->end, rx->cap - rx->end);
+        /* Right after a stream another one often follows: read only its header and prefix into
+         * staging, so its data lands in the destination without an extra copy. */
+        size_t want = rx->cap - rx->end;
+        if (rx->after_stream && want > sizeof(struct mp_tcp_frame) + MP_TL_PLACE_PREFIX)
+            want = sizeof(struct mp_tcp_frame) + MP_TL_PLACE_PREFIX;
+        rx->after_stream = 0;
+        ssize_t n = read_some(peer, rx->buf + rx->end, want);
         if (n <= 0) break;
-        drained = (size_t)n < rx->cap - rx->end;
+        drained = (size_t)n < want;
         rx->end += (size_t)n;
     }
     return events;
