@@ -270,12 +270,20 @@ static int out_step(struct peer *p, struct mp_request *r)
     case P_SEND_RTS: {
         /* No address for a non-contiguous buffer: the receiver cannot copy from it directly. */
         struct mp_wire_rts rts = {req_id(r), r->bytes, r->layout ? 0 : (uint64_t)(uintptr_t)r->buf, 0};
-        if (p->tl->mem_expose && rts.addr && !r->rma_handle && r->bytes >= p->tl->rma_min &&
+        if (p->tl->mem_expose && rts.addr && r->bytes >= p->tl->rma_min &&
             p->tl->mem_expose(r->buf, r->bytes, &rts.key, &rts.addr, &r->rma_handle) != MPI_SUCCESS)
             rts.addr = 0; /* the receiver asks for fragments instead */
         set_hdr(&h, r, MP_MSG_RTS);
         iov[0] = (struct iovec){&rts, sizeof rts};
-        if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) return MP_TL_AGAIN;
+        if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) {
+            /* Exposed again (key and address with it) when the RTS is retried; meanwhile the
+             * registration may be reused or evicted like any unused one. */
+            if (r->rma_handle) {
+                p->tl->mem_release(r->rma_handle);
+                r->rma_handle = NULL;
+            }
+            return MP_TL_AGAIN;
+        }
         r->proto = P_WAIT_CTS;
         return MP_TL_OK;
     }
