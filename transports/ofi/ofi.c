@@ -149,13 +149,23 @@ static int ofi_init(const struct mp_tl_peers *peers, const struct mp_tl_upcalls 
     if (rc == MPI_SUCCESS) rc = open_endpoint();
     if (rc == MPI_SUCCESS) rc = mp_ofi_data_init();
     if (rc == MPI_SUCCESS) rc = exchange_addresses();
-    /* Single copy for every rendezvous message unless switched off (then fragments). */
-    if (!(mp_ofi.info->caps & FI_RMA) || !mp_env_long("MSGPASS_OFI_RMA", 1)) {
+    if (rc != MPI_SUCCESS) return rc;
+    /* Single copy for every rendezvous message unless switched off or impossible (then fragments). */
+    const char *why = !(mp_ofi.info->caps & FI_RMA)        ? " (the provider lacks FI_RMA)"
+                      : !mp_env_long("MSGPASS_OFI_RMA", 1) ? " (MSGPASS_OFI_RMA=0)"
+                                                           : NULL;
+    if (why) {
         mp_tl_ofi.get = NULL;
         mp_tl_ofi.mem_expose = NULL;
+        MP_INFO("ofi: rendezvous by fragments%s", why);
+    } else {
+        uint64_t m = mp_ofi.info->domain_attr->mr_mode;
+        MP_INFO("ofi: rendezvous by fi_read from the sender's registered buffer (registration modes:%s%s%s%s%s)",
+                m & FI_MR_LOCAL ? " local" : "", m & FI_MR_VIRT_ADDR ? " virt_addr" : " offsets",
+                m & FI_MR_PROV_KEY ? " prov_key" : " own keys", m & FI_MR_ENDPOINT ? " endpoint" : "",
+                m & FI_MR_ALLOCATED ? " allocated" : "");
     }
-    MP_INFO("ofi: rendezvous by %s", mp_tl_ofi.get ? "fi_read from the sender's registered buffer" : "fragments");
-    return rc;
+    return MPI_SUCCESS;
 }
 
 static void close_fid(struct fid *f)

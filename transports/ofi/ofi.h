@@ -65,6 +65,7 @@ struct mp_ofi {
     fi_addr_t *addr_of; /* world rank -> fabric address */
     struct mp_ofi_peer *peers;
     uint64_t next_key; /* last registration key handed out */
+    int read_peer;     /* the peer of the read mp_ofi_get waits for */
     int rank, size;
     const int *host_of;
     int same_host_only; /* the provider must not be used between hosts (shm) */

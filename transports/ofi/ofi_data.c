@@ -3,6 +3,7 @@
  * buffer returning to the pool on completion. Receives land in pre-posted buffers (a few large
  * multi-receive buffers where the provider has FI_MULTI_RECV, else one per packet) and are handed
  * to the engine straight from there, then the buffer is posted again. */
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,14 +298,26 @@ static void on_recv_entry(const struct fi_cq_data_entry *e)
     }
 }
 
-static void on_error(void)
+/* Reports a failed operation; returns its context. A failed read names the peer it read from:
+ * only one read is outstanding, the one mp_ofi_get waits for. */
+static void *on_error(void)
 {
     struct fi_cq_err_entry err = {0};
-    if (fi_cq_readerr(mp_ofi.cq, &err, 0) < 1 || err.err == FI_ECANCELED) return;
+    if (fi_cq_readerr(mp_ofi.cq, &err, 0) < 1) return NULL;
+    if (err.err == FI_ECANCELED) return err.op_context;
     char detail[256] = "";
     fi_cq_strerror(mp_ofi.cq, err.prov_errno, err.err_data, detail, sizeof detail);
-    int peer = (err.flags & FI_SEND) ? ((struct mp_ofi_bounce *)err.op_context)->peer : -1;
-    fatal(peer, (err.flags & FI_SEND) ? "a send" : "a receive", err.err, detail);
+    int peer = -1;
+    const char *what = "a receive";
+    if (err.flags & FI_READ) {
+        peer = mp_ofi.read_peer;
+        what = "a rendezvous read (fi_read)";
+    } else if (err.flags & FI_SEND) {
+        peer = ((struct mp_ofi_bounce *)err.op_context)->peer;
+        what = "a send";
+    }
+    fatal(peer, what, err.err, detail);
+    return err.op_context;
 }
 
 static void dispatch(const struct fi_cq_data_entry *e)
@@ -318,17 +331,22 @@ static void dispatch(const struct fi_cq_data_entry *e)
     }
 }
 
+/* Spins this many empty polls, then yields between polls: the peer serving the read needs a core
+ * too on an oversubscribed host. */
+#define OFI_POLL_SPIN 64
+
 int mp_ofi_poll_until(void *ctx)
 {
-    for (;;) {
+    for (unsigned empty = 0;;) {
         struct fi_cq_data_entry entries[OFI_CQ_BATCH];
         ssize_t n = fi_cq_read(mp_ofi.cq, entries, OFI_CQ_BATCH);
         if (n == -FI_EAGAIN) {
             if (!ctx) return MPI_SUCCESS;
+            if (++empty > OFI_POLL_SPIN) sched_yield();
             continue;
         }
         if (n == -FI_EAVAIL) {
-            on_error();
+            if (ctx && on_error() == ctx) return MPI_ERR_OTHER;
             continue;
         }
         if (n < 0) return mp_ofi_fail("fi_cq_read", (int)n);
