@@ -73,10 +73,16 @@ struct mp_tl_ops {
     /* Single copy between this process's memory and a peer's (NULL where unsupported). Both
      * return MPI_SUCCESS or an MPI error class; they block until the bytes are copied. */
     int (*rma_ok)(int peer);
-    int (*get)(int peer, void *dst, uint64_t remote_src, size_t len);
+    int (*get)(int peer, void *dst, uint64_t remote_src, uint64_t key, size_t len);
     int (*put)(int peer, uint64_t remote_dst, const void *src, size_t len);
     size_t rma_min;         /* rendezvous messages at least this long use get/put */
     unsigned rma_get_share; /* percent of such a message the receiver gets; the sender puts the rest */
+    /* Optional, for transports whose get() needs the sender's memory registered: exposes `len`
+     * bytes at `buf` to peers' get(), giving the key and the address they pass to it, and a handle
+     * for mem_release once the peer has read them. MPI_SUCCESS or an error class (then the
+     * message takes the fragment path). */
+    int (*mem_expose)(const void *buf, size_t len, uint64_t *key, uint64_t *raddr, void **handle);
+    void (*mem_release)(void *handle);
 };
 
 extern struct mp_tl_ops mp_tl_shm;

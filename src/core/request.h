@@ -39,6 +39,8 @@ struct mp_request {
     uint64_t post_seq;              /* order of posting, so the earliest matching receive wins */
     uint64_t remote;                /* peer's request id in rendezvous and synchronous protocols */
     uint64_t remote_addr;           /* peer's buffer in single-copy rendezvous */
+    uint64_t remote_key;            /* the transport's key for it */
+    void *rma_handle;               /* send: this buffer as exposed to the peer's get (mem_expose) */
     uint32_t pending;               /* single-copy rendezvous: events still awaited before completion */
     struct mp_request *next, *prev; /* queue links (posted queue or send queue) */
     struct mp_request *parent;      /* MPI_Isendrecv: the request this one is half of */

@@ -65,6 +65,7 @@ struct msg_view {
     uint8_t type;
     uint64_t sreq;
     uint64_t addr;
+    uint64_t key;
     size_t len;
     const void *data;
 };
@@ -114,10 +115,20 @@ static void complete_proc_null(struct mp_request *r)
     complete(r);
 }
 
+/* A rendezvous send is over (sent or cancelled): its buffer is no longer exposed to the peer. */
+static void rndv_send_end(struct mp_request *r)
+{
+    eng.rndv_sends--;
+    if (r->rma_handle) {
+        eng.peers[r->world_peer].tl->mem_release(r->rma_handle);
+        r->rma_handle = NULL;
+    }
+}
+
 /* A rendezvous send whose data has all gone out (fragments, or a transport's stream). */
 static void rndv_send_done(struct mp_request *r)
 {
-    eng.rndv_sends--;
+    rndv_send_end(r);
     r->st_bytes = r->bytes;
     complete(r);
 }
@@ -130,7 +141,7 @@ static void rma_event(struct mp_request *r)
 {
     if (--r->pending > 0) return;
     if (r->kind == MP_REQ_SEND) {
-        eng.rndv_sends--;
+        rndv_send_end(r);
         r->st_bytes = r->bytes;
     } else {
         r->st_bytes = r->msg_len < r->bytes ? r->msg_len : r->bytes;
@@ -258,10 +269,21 @@ static int out_step(struct peer *p, struct mp_request *r)
         return MP_TL_OK;
     case P_SEND_RTS: {
         /* No address for a non-contiguous buffer: the receiver cannot copy from it directly. */
-        struct mp_wire_rts rts = {req_id(r), r->bytes, r->layout ? 0 : (uint64_t)(uintptr_t)r->buf};
+        struct mp_wire_rts rts = {req_id(r), r->bytes, r->layout ? 0 : (uint64_t)(uintptr_t)r->buf, 0};
+        if (p->tl->mem_expose && rts.addr && r->bytes >= p->tl->rma_min &&
+            p->tl->mem_expose(r->buf, r->bytes, &rts.key, &rts.addr, &r->rma_handle) != MPI_SUCCESS)
+            rts.addr = 0; /* the receiver asks for fragments instead */
         set_hdr(&h, r, MP_MSG_RTS);
         iov[0] = (struct iovec){&rts, sizeof rts};
-        if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) return MP_TL_AGAIN;
+        if (p->tl->send(p->world, &h, iov, 1) != MP_TL_OK) {
+            /* Exposed again (key and address with it) when the RTS is retried; meanwhile the
+             * registration may be reused or evicted like any unused one. */
+            if (r->rma_handle) {
+                p->tl->mem_release(r->rma_handle);
+                r->rma_handle = NULL;
+            }
+            return MP_TL_AGAIN;
+        }
         r->proto = P_WAIT_CTS;
         return MP_TL_OK;
     }
@@ -313,7 +335,7 @@ static int out_step(struct peer *p, struct mp_request *r)
         if (send_ctl(p, MP_MSG_RMA_CTS, &cts, sizeof cts) != MP_TL_OK) return MP_TL_AGAIN;
         r->pending = split < len ? 2 : 1;
         if (split) {
-            int rc = p->tl->get(p->world, r->buf, r->remote_addr, split);
+            int rc = p->tl->get(p->world, r->buf, r->remote_addr, r->remote_key, split);
             if (rc != MPI_SUCCESS) r->st_error = rc;
         }
         r->proto = P_RECV_RMA_FIN;
@@ -417,6 +439,7 @@ static void deliver(struct mp_request *r, const struct msg_view *v)
         struct peer *p = &eng.peers[r->world_peer];
         r->remote = v->sreq;
         r->remote_addr = v->addr;
+        r->remote_key = v->key;
         r->msg_len = v->len;
         r->done = 0;
         if (v->len > r->bytes) r->st_error = MPI_ERR_TRUNCATE;
@@ -462,6 +485,7 @@ static struct mp_unexp *unexp_from_view(const struct mp_wire_hdr *h, int world_p
     e->len = v->len;
     e->sreq = v->sreq;
     e->addr = v->addr;
+    e->key = v->key;
     e->data = copy ? (void *)(e + 1) : NULL;
     if (copy) memcpy(e->data, v->data, copy);
     return e;
@@ -484,6 +508,7 @@ static void on_matchable(int world_peer, const struct mp_wire_hdr *h, const void
         memcpy(&rts, payload, sizeof rts);
         v.sreq = rts.sreq;
         v.addr = rts.addr;
+        v.key = rts.key;
         v.len = (size_t)rts.len;
     }
     struct mp_matchq *mq = mq_of_ctx(h->ctx);
@@ -647,7 +672,7 @@ static void on_cancel(int world_peer, const struct mp_wire_hdr *h, uint64_t sreq
 static void on_cancel_ok(struct mp_request *s)
 {
     if (s->proto == P_WAIT_CTS)
-        eng.rndv_sends--;
+        rndv_send_end(s);
     else if (s->proto != P_WAIT_ACK) {
         MP_WARN("internal: cancellation confirmed for a send in state %d", s->proto);
         return;
@@ -685,7 +710,7 @@ void mp_cancel(struct mp_request *r)
     case P_SEND_EAGER:
     case P_SEND_RTS:
         if (!outbox_remove(p, r)) return;
-        eng.rndv_sends -= r->proto == P_SEND_RTS;
+        if (r->proto == P_SEND_RTS) rndv_send_end(r);
         complete_cancelled(r);
         return;
     case P_WAIT_ACK:
@@ -752,7 +777,8 @@ void mp_recv_matched(struct mp_request *r, struct mp_unexp *e)
     r->st_source = e->src;
     r->st_tag = e->tag;
     r->world_peer = e->world_peer;
-    struct msg_view v = {.type = e->type, .sreq = e->sreq, .addr = e->addr, .len = e->len, .data = e->data};
+    struct msg_view v = {
+        .type = e->type, .sreq = e->sreq, .addr = e->addr, .key = e->key, .len = e->len, .data = e->data};
     deliver(r, &v);
     free(e);
 }

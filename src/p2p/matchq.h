@@ -22,6 +22,7 @@ struct mp_unexp {
     size_t len;           /* message length (for RTS: the whole message, not yet here) */
     uint64_t sreq;        /* sender's request id (EAGER_SYNC, RTS) */
     uint64_t addr;        /* sender's buffer (RTS) */
+    uint64_t key;         /* the transport's key for it (RTS) */
     void *data;           /* copied payload of eager messages, in the same allocation */
     struct mp_comm *comm; /* set once taken out by a matched probe (MPI_Message) */
 };

@@ -34,7 +34,8 @@ _Static_assert(sizeof(struct mp_wire_hdr) == MP_TL_HDR_SIZE, "wire header must f
 struct mp_wire_rts {
     uint64_t sreq;
     uint64_t len;
-    uint64_t addr; /* sender's buffer, for single-copy transports */
+    uint64_t addr; /* sender's buffer for single-copy transports (0: none), as the transport names it */
+    uint64_t key;  /* the transport's key for that buffer (registered memory), else 0 */
 };
 
 /* The receiver copies [0, split) of the message itself, straight from the sender's buffer, and

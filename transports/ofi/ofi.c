@@ -25,12 +25,17 @@ int mp_ofi_fail(const char *call, int fi_rc)
     return MPI_ERR_OTHER;
 }
 
+uint64_t mp_ofi_mr_key(void)
+{
+    return (mp_ofi.info->domain_attr->mr_mode & FI_MR_PROV_KEY) ? 0 : ++mp_ofi.next_key;
+}
+
 int mp_ofi_reg_local(void *buf, size_t len, struct fid_mr **mr, void **desc)
 {
     *mr = NULL;
     *desc = NULL;
     if (!(mp_ofi.info->domain_attr->mr_mode & FI_MR_LOCAL)) return MPI_SUCCESS;
-    int rc = fi_mr_reg(mp_ofi.domain, buf, len, FI_SEND | FI_RECV, 0, 0, 0, mr, NULL);
+    int rc = fi_mr_reg(mp_ofi.domain, buf, len, FI_SEND | FI_RECV, 0, mp_ofi_mr_key(), 0, mr, NULL);
     if (rc) return mp_ofi_fail("fi_mr_reg", rc);
     if (mp_ofi.info->domain_attr->mr_mode & FI_MR_ENDPOINT) {
         if ((rc = fi_mr_bind(*mr, &mp_ofi.ep->fid, 0)) || (rc = fi_mr_enable(*mr)))
@@ -144,7 +149,23 @@ static int ofi_init(const struct mp_tl_peers *peers, const struct mp_tl_upcalls 
     if (rc == MPI_SUCCESS) rc = open_endpoint();
     if (rc == MPI_SUCCESS) rc = mp_ofi_data_init();
     if (rc == MPI_SUCCESS) rc = exchange_addresses();
-    return rc;
+    if (rc != MPI_SUCCESS) return rc;
+    /* Single copy for every rendezvous message unless switched off or impossible (then fragments). */
+    const char *why = !(mp_ofi.info->caps & FI_RMA)        ? " (the provider lacks FI_RMA)"
+                      : !mp_env_long("MSGPASS_OFI_RMA", 1) ? " (MSGPASS_OFI_RMA=0)"
+                                                           : NULL;
+    if (why) {
+        mp_tl_ofi.get = NULL;
+        mp_tl_ofi.mem_expose = NULL;
+        MP_INFO("ofi: rendezvous by fragments%s", why);
+    } else {
+        uint64_t m = mp_ofi.info->domain_attr->mr_mode;
+        MP_INFO("ofi: rendezvous by fi_read from the sender's registered buffer (registration modes:%s%s%s%s%s)",
+                m & FI_MR_LOCAL ? " local" : "", m & FI_MR_VIRT_ADDR ? " virt_addr" : " offsets",
+                m & FI_MR_PROV_KEY ? " prov_key" : " own keys", m & FI_MR_ENDPOINT ? " endpoint" : "",
+                m & FI_MR_ALLOCATED ? " allocated" : "");
+    }
+    return MPI_SUCCESS;
 }
 
 static void close_fid(struct fid *f)
@@ -178,4 +199,9 @@ struct mp_tl_ops mp_tl_ofi = {
     .reachable = ofi_reachable,
     .send = mp_ofi_send,
     .progress = mp_ofi_progress,
+    .rma_ok = mp_ofi_rma_ok,
+    .get = mp_ofi_get,
+    .mem_expose = mp_ofi_mem_expose,
+    .mem_release = mp_ofi_mem_release,
+    .rma_get_share = 100, /* the receiver reads it all: nothing for the sender to put */
 };

@@ -64,6 +64,8 @@ struct mp_ofi {
     void *tx_desc, *rx_desc;
     fi_addr_t *addr_of; /* world rank -> fabric address */
     struct mp_ofi_peer *peers;
+    uint64_t next_key; /* last registration key handed out */
+    int read_peer;     /* the peer of the read mp_ofi_get waits for */
     int rank, size;
     const int *host_of;
     int same_host_only; /* the provider must not be used between hosts (shm) */
@@ -86,6 +88,10 @@ extern struct mp_ofi mp_ofi;
 /* Picks the provider (MSGPASS_OFI_PROVIDER, else the best one present) and fills mp_ofi.info. */
 int mp_ofi_choose_provider(int single_host);
 
+/* The requested key for a new registration: unique in this process where the provider leaves
+ * keys to us (no FI_MR_PROV_KEY), else 0 (ignored). */
+uint64_t mp_ofi_mr_key(void);
+
 /* Registers `len` bytes at `buf` for local use when the provider needs it; *desc is then what
  * data transfer calls take. */
 int mp_ofi_reg_local(void *buf, size_t len, struct fid_mr **mr, void **desc);
@@ -95,6 +101,19 @@ int mp_ofi_data_init(void);
 void mp_ofi_data_finalize(void);
 int mp_ofi_send(int peer, const void *hdr, const struct iovec *iov, int iovcnt);
 int mp_ofi_progress(void);
+
+/* Single copy (ofi_rma.c): registrations through a cache, fi_read by the receiver. */
+int mp_ofi_rma_init(void);
+void mp_ofi_rma_finalize(void);
+int mp_ofi_rma_ok(int peer);
+int mp_ofi_get(int peer, void *dst, uint64_t remote_src, uint64_t key, size_t len);
+int mp_ofi_mem_expose(const void *buf, size_t len, uint64_t *key, uint64_t *raddr, void **handle);
+void mp_ofi_mem_release(void *handle);
+
+/* Reads the completion queue until the operation with context `ctx` completes (MPI_SUCCESS, or
+ * an error class after a message), keeping every other completion for the next progress pass:
+ * delivering packets from inside the engine's get would re-enter it. With ctx NULL, reads once. */
+int mp_ofi_poll_until(void *ctx);
 
 /* Prints a libfabric failure with the call that failed; returns an MPI error class. */
 int mp_ofi_fail(const char *call, int fi_rc);

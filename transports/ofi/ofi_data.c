@@ -3,6 +3,8 @@
  * buffer returning to the pool on completion. Receives land in pre-posted buffers (a few large
  * multi-receive buffers where the provider has FI_MULTI_RECV, else one per packet) and are handed
  * to the engine straight from there, then the buffer is posted again. */
+#include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,20 @@
 #define OFI_INJECT_MAX 256 /* we inject at most this much, from a stack buffer */
 
 extern struct mp_tl_ops mp_tl_ofi;
+
+/* Packets that arrived while a blocking get waited for its own completion: copied out (so their
+ * receive buffers go back to the provider at once; a provider short of buffers might otherwise
+ * stall the very read we wait for) and handed to the engine by the next progress pass, since
+ * delivering them from inside the engine's get would re-enter it. */
+struct deferred {
+    struct deferred *next;
+    size_t len;
+    unsigned char pkt[];
+};
+static struct {
+    int active; /* inside mp_ofi_poll_until */
+    struct deferred *head, **tail;
+} defer = {.tail = &defer.head};
 
 static int post_rx(struct mp_ofi_rxbuf *b)
 {
@@ -107,11 +123,19 @@ int mp_ofi_data_init(void)
     int rc = setup_limits();
     if (rc == MPI_SUCCESS) rc = setup_send_buffers();
     if (rc == MPI_SUCCESS) rc = setup_recv_buffers();
+    if (rc == MPI_SUCCESS) rc = mp_ofi_rma_init();
     return rc;
 }
 
 void mp_ofi_data_finalize(void)
 {
+    mp_ofi_rma_finalize();
+    while (defer.head) {
+        struct deferred *d = defer.head;
+        defer.head = d->next;
+        free(d);
+    }
+    defer.tail = &defer.head;
     if (mp_ofi.tx_mr) fi_close(&mp_ofi.tx_mr->fid);
     if (mp_ofi.rx_mr) fi_close(&mp_ofi.rx_mr->fid);
     free(mp_ofi.tx_area);
@@ -203,7 +227,8 @@ static void repost_if_free(struct mp_ofi_rxbuf *rx)
     if (rx->released && rx->held == 0) post_rx(rx);
 }
 
-/* Keeps an early packet, in sequence order, where it lies. */
+/* Keeps an early packet, in sequence order: where it lies in `rx`, or, with rx NULL, in memory
+ * it owns (a deferred packet), freed once delivered. */
 static void hold(struct mp_ofi_peer *p, uint32_t seq, const unsigned char *pkt, size_t len, struct mp_ofi_rxbuf *rx)
 {
     struct mp_ofi_held *h = malloc(sizeof *h);
@@ -213,15 +238,27 @@ static void hold(struct mp_ofi_peer *p, uint32_t seq, const unsigned char *pkt, 
     while (*at && (int32_t)((*at)->seq - seq) < 0) at = &(*at)->next;
     h->next = *at;
     *at = h;
-    rx->held++;
+    if (rx) rx->held++;
 }
 
+/* A packet from buffer `rx`, or with rx NULL an owned copy (freed here once delivered). */
 static void on_packet(const unsigned char *pkt, size_t len, struct mp_ofi_rxbuf *rx)
 {
+    if (MP_UNLIKELY(defer.active)) {
+        struct deferred *d = malloc(sizeof *d + len);
+        if (!d) mp_boot_abort(MPI_ERR_NO_MEM, "libfabric transport: out of memory keeping a packet");
+        d->next = NULL;
+        d->len = len;
+        memcpy(d->pkt, pkt, len);
+        *defer.tail = d;
+        defer.tail = &d->next;
+        return;
+    }
     uint32_t th[2];
     memcpy(th, pkt, MP_OFI_HDR);
     if (th[0] >= (uint32_t)mp_ofi.size) {
         mp_log(MP_LOG_WARN, "ofi: dropped a packet claiming to come from rank %u of %d", th[0], mp_ofi.size);
+        if (!rx) free((void *)(pkt - offsetof(struct deferred, pkt)));
         return;
     }
     struct mp_ofi_peer *p = &mp_ofi.peers[th[0]];
@@ -230,14 +267,19 @@ static void on_packet(const unsigned char *pkt, size_t len, struct mp_ofi_rxbuf 
         return;
     }
     deliver((int)th[0], pkt, len);
+    if (!rx) free((void *)(pkt - offsetof(struct deferred, pkt)));
     p->rx_seq++;
     while (p->held && p->held->seq == p->rx_seq) {
         struct mp_ofi_held *h = p->held;
         p->held = h->next;
         deliver((int)th[0], h->pkt, h->len);
         p->rx_seq++;
-        h->rx->held--;
-        repost_if_free(h->rx);
+        if (h->rx) {
+            h->rx->held--;
+            repost_if_free(h->rx);
+        } else {
+            free((void *)(h->pkt - offsetof(struct deferred, pkt)));
+        }
         free(h);
     }
 }
@@ -256,38 +298,92 @@ static void on_recv_entry(const struct fi_cq_data_entry *e)
     }
 }
 
-static void on_error(void)
+/* Reports a failed operation; returns its context. A failed read names the peer it read from:
+ * only one read is outstanding, the one mp_ofi_get waits for. */
+static void *on_error(void)
 {
     struct fi_cq_err_entry err = {0};
-    if (fi_cq_readerr(mp_ofi.cq, &err, 0) < 1 || err.err == FI_ECANCELED) return;
+    if (fi_cq_readerr(mp_ofi.cq, &err, 0) < 1) return NULL;
+    if (err.err == FI_ECANCELED) return err.op_context;
     char detail[256] = "";
     fi_cq_strerror(mp_ofi.cq, err.prov_errno, err.err_data, detail, sizeof detail);
-    int peer = (err.flags & FI_SEND) ? ((struct mp_ofi_bounce *)err.op_context)->peer : -1;
-    fatal(peer, (err.flags & FI_SEND) ? "a send" : "a receive", err.err, detail);
+    int peer = -1;
+    const char *what = "a receive";
+    if (err.flags & FI_READ) {
+        peer = mp_ofi.read_peer;
+        what = "a rendezvous read (fi_read)";
+    } else if (err.flags & FI_SEND) {
+        peer = ((struct mp_ofi_bounce *)err.op_context)->peer;
+        what = "a send";
+    }
+    fatal(peer, what, err.err, detail);
+    return err.op_context;
+}
+
+static void dispatch(const struct fi_cq_data_entry *e)
+{
+    if (e->flags & (FI_RECV | FI_MULTI_RECV)) {
+        on_recv_entry(e);
+    } else if (e->flags & FI_SEND) {
+        struct mp_ofi_bounce *b = e->op_context;
+        b->next = mp_ofi.free_bounce;
+        mp_ofi.free_bounce = b;
+    }
+}
+
+/* Spins this many empty polls, then yields between polls: the peer serving the read needs a core
+ * too on an oversubscribed host. */
+#define OFI_POLL_SPIN 64
+
+int mp_ofi_poll_until(void *ctx)
+{
+    for (unsigned empty = 0;;) {
+        struct fi_cq_data_entry entries[OFI_CQ_BATCH];
+        ssize_t n = fi_cq_read(mp_ofi.cq, entries, OFI_CQ_BATCH);
+        if (n == -FI_EAGAIN) {
+            if (!ctx) return MPI_SUCCESS;
+            if (++empty > OFI_POLL_SPIN) sched_yield();
+            continue;
+        }
+        if (n == -FI_EAVAIL) {
+            if (ctx && on_error() == ctx) return MPI_ERR_OTHER;
+            continue;
+        }
+        if (n < 0) return mp_ofi_fail("fi_cq_read", (int)n);
+        int found = 0;
+        defer.active = 1;
+        for (ssize_t i = 0; i < n; i++) {
+            if (ctx && entries[i].op_context == ctx)
+                found = 1;
+            else
+                dispatch(&entries[i]);
+        }
+        defer.active = 0;
+        if (found || !ctx) return MPI_SUCCESS;
+    }
 }
 
 int mp_ofi_progress(void)
 {
+    int events = 0;
+    while (MP_UNLIKELY(defer.head != NULL)) {
+        struct deferred *d = defer.head;
+        defer.head = d->next;
+        if (!defer.head) defer.tail = &defer.head;
+        on_packet(d->pkt, d->len, NULL);
+        events++;
+    }
     struct fi_cq_data_entry entries[OFI_CQ_BATCH];
     ssize_t n = fi_cq_read(mp_ofi.cq, entries, OFI_CQ_BATCH);
-    if (n == -FI_EAGAIN) return 0;
+    if (n == -FI_EAGAIN) return events;
     if (n == -FI_EAVAIL) {
         on_error();
-        return 1;
+        return events + 1;
     }
     if (n < 0) {
         mp_ofi_fail("fi_cq_read", (int)n);
-        return 0;
+        return events;
     }
-    for (ssize_t i = 0; i < n; i++) {
-        const struct fi_cq_data_entry *e = &entries[i];
-        if (e->flags & (FI_RECV | FI_MULTI_RECV)) {
-            on_recv_entry(e);
-        } else if (e->flags & FI_SEND) {
-            struct mp_ofi_bounce *b = e->op_context;
-            b->next = mp_ofi.free_bounce;
-            mp_ofi.free_bounce = b;
-        }
-    }
-    return (int)n;
+    for (ssize_t i = 0; i < n; i++) dispatch(&entries[i]);
+    return events + (int)n;
 }

@@ -159,8 +159,9 @@ static int shm_rma_ok(int peer)
     return shm.cma_with[shm.local_of[peer]];
 }
 
-static int shm_get(int peer, void *dst, uint64_t remote_src, size_t len)
+static int shm_get(int peer, void *dst, uint64_t remote_src, uint64_t key, size_t len)
 {
+    (void)key; /* cross-memory attach needs none */
     return mp_cma_get(shm.pid_of[shm.local_of[peer]], dst, remote_src, len);
 }
 
