@@ -139,7 +139,10 @@ static void judge(struct mpprun_job *job, struct mpprun_rank *r, int status)
 void mpprun_rank_ended(struct mpprun_job *job, struct mpprun_rank *r, int status)
 {
     /* its last MPI call, for the report after a failure (a remote rank's came from its proxy) */
-    if (job->hosts[r->host].state == HOST_LOCAL) mpprun_hang_local(job, r);
+    if (job->hosts[r->host].state == HOST_LOCAL) {
+        mpprun_hang_local(job, r);
+        mpprun_cleanup_pid_shm(r->pid);
+    }
     judge(job, r, status);
     r->alive = 0;
     job->nalive--;

@@ -180,12 +180,14 @@ static int run_job(struct mpprun_job *job, const struct mpprun_opts *o)
         return 1;
     }
     job->nalive = job->n - (local >= 0 ? job->hosts[local].nranks : 0);
+    if (local >= 0) mpprun_reaper_start(job);
     if (mpprun_remote_start(job, o->launch_agent, o->prog_argv, o->bind) < 0 ||
         (local >= 0 && mpprun_spawn(job, local, path, o->prog_argv, o->bind, &orig) < 0) ||
         mpprun_index_pids(job) < 0) {
         mpprun_kill_all(job, SIGKILL);
         mpprun_remote_finish(job);
         mpprun_cleanup_shm(job->jobid);
+        mpprun_reaper_stop(job);
         close(sfd);
         return 1;
     }
@@ -197,6 +199,7 @@ static int run_job(struct mpprun_job *job, const struct mpprun_opts *o)
     mpprun_drain_all(job);
     for (int i = 0; i < job->n; i++) mpprun_boot_close(&job->ranks[i]);
     mpprun_cleanup_shm(job->jobid);
+    mpprun_reaper_stop(job);
     if (job->failed) fprintf(stderr, "%s\n", job->fail_msg);
     if (job->failed && job->report_at == 0) mpprun_last_calls(job);
     fflush(stdout);
@@ -231,6 +234,7 @@ int main(int argc, char **argv)
     job.tag_output = o.tag_output;
     job.timeout = o.timeout;
     job.stdin_pipe = -1;
+    job.reaper_fd = -1;
     job.stdin_host = -1;
     job.stdin_open = 1;
     job.ranks = calloc((size_t)job.n, sizeof *job.ranks);

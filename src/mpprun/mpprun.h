@@ -134,6 +134,8 @@ struct mpprun_job {
 
     /* job control */
     int nalive;
+    int reaper_fd; /* pipe to the reaper (reaper.c), -1 when there is none */
+    pid_t reaper_pid;
     int *by_pid; /* indices of local ranks sorted by pid (mpprun_index_pids) */
     int npids;
     int ending;     /* ranks were told to end */
@@ -223,6 +225,16 @@ void mpprun_remote_finish(struct mpprun_job *job);
 
 /* Asks every proxy for its ranks' status blocks (MPF_HANG_QUERY). Returns how many were asked. */
 int mpprun_remote_query(struct mpprun_job *job);
+
+/* reaper.c */
+/* Forks the reaper, which cleans up after this process if it dies without doing so. */
+void mpprun_reaper_start(struct mpprun_job *job);
+/* Tells the reaper about a rank's pid. */
+void mpprun_reaper_add(struct mpprun_job *job, pid_t pid);
+/* Everything is cleaned up: the reaper exits (and is waited for). */
+void mpprun_reaper_stop(struct mpprun_job *job);
+/* Removes /dev/shm/<pid>:* of ours, which libfabric's shm provider leaves when a rank dies. */
+void mpprun_cleanup_pid_shm(pid_t pid);
 
 /* hang.c: the hang report and the last MPI calls */
 /* Reads rank's status block on this host. Returns 0, or -1 when there is none (yet, or any more). */

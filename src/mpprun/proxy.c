@@ -346,6 +346,7 @@ static void reap(void)
             if (!r->alive || r->pid != pid) continue;
             drain_rank(r);
             send_hang(r);
+            mpprun_cleanup_pid_shm(pid);
             unsigned char p[8];
             mpprun_put32(p, (uint32_t)pid);
             mpprun_put32(p + 4, (uint32_t)status);
@@ -571,6 +572,7 @@ int mpprun_proxy_main(int argc, char **argv)
     sigset_t orig;
     int sfd = mpprun_signals(&orig);
     if (sfd < 0) fail_job(1, "signalfd: %s", strerror(errno));
+    mpprun_reaper_start(job);
     if (mpprun_spawn(job, 0, path, prog_argv, bind, &orig) < 0) fail_job(1, "cannot start the ranks (see above)");
     for (int i = 0; i < job->n; i++) {
         unsigned char p[4];
@@ -585,5 +587,6 @@ int mpprun_proxy_main(int argc, char **argv)
     flush_blocking(2.0);
     if (px.fd >= 0) close(px.fd);
     mpprun_cleanup_shm(job->jobid);
+    mpprun_reaper_stop(job);
     return 0;
 }
