@@ -29,6 +29,7 @@ static inline int mp_check_p2p_args(const char *call, struct mp_comm *c, const v
                                     int peer, int tag, int dir, struct mp_p2p_msg *m)
 {
     const struct mp_dtype *dt = mp_dtype_get(type);
+    mp_hang_args(peer, tag, count, type);
     if (MP_LIKELY(dt && dt->committed && dt->dense && count >= 0 && (unsigned)peer < (unsigned)c->size && tag >= 0 &&
                   (buf || count == 0))) {
         m->bytes = mp_dtype_packed_size(dt, (size_t)count);

@@ -12,6 +12,7 @@
 #include "collectives/coll.h"
 #include "core/comm.h"
 #include "core/datatype.h"
+#include "core/hang.h"
 #include "core/log.h"
 #include "core/mp.h"
 #include "core/request.h"
@@ -106,6 +107,8 @@ int mp_init(int required, int *provided)
     mp_g.world_rank = boot.rank;
     mp_g.world_size = boot.size;
     snprintf(mp_g.jobid, sizeof mp_g.jobid, "%s", boot.jobid);
+    mp_hang_enter("MPI_Init");
+    mp_hang_init(boot.rank, boot.jobid, boot.singleton);
     const char *node = getenv("MSGPASS_HOSTNAME"); /* mpprun --simulate-nodes: a pretend node */
     if (node && *node)
         snprintf(mp_g.hostname, sizeof mp_g.hostname, "%s", node);
@@ -149,6 +152,7 @@ int mp_finalize(void)
     mp_req_pool_finalize();
     mp_dtype_finalize();
     mp_g.finalized = 1;
+    mp_hang_finalize();
     mp_boot_finalize();
     return rc;
 }

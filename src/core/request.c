@@ -18,7 +18,7 @@ static struct req_chunk *chunks;
 
 static int grow(void)
 {
-    struct req_chunk *c = malloc(sizeof *c);
+    struct req_chunk *c = calloc(1, sizeof *c); /* every request IDLE: mp_req_each walks them all */
     if (!c) return -1;
     c->next = chunks;
     chunks = c;
@@ -51,6 +51,13 @@ void mp_req_release(struct mp_request *r)
     r->state = MP_RS_IDLE;
     r->next = free_list;
     free_list = r;
+}
+
+void mp_req_each(void (*fn)(const struct mp_request *, void *), void *arg)
+{
+    for (struct req_chunk *c = chunks; c; c = c->next)
+        for (int i = 0; i < REQ_CHUNK; i++)
+            if (c->reqs[i].state != MP_RS_IDLE && c->reqs[i].kind) fn(&c->reqs[i], arg);
 }
 
 void mp_req_pool_finalize(void)

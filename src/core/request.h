@@ -57,6 +57,8 @@ struct mp_request {
 struct mp_request *mp_req_alloc(void);
 void mp_req_release(struct mp_request *r);
 void mp_req_pool_finalize(void);
+/* Calls fn for every request started and not yet finished (slow: walks the whole pool). */
+void mp_req_each(void (*fn)(const struct mp_request *, void *), void *arg);
 
 static inline void mp_req_status(const struct mp_request *r, MPI_Status *st)
 {

@@ -15,6 +15,7 @@ static const struct env_doc env_vars[] = {
      "32 hex digits, new for every job; proves membership on every network connection of the job"},
     {"MSGPASS_HOSTNAME", "set by --simulate-nodes", "the node name a rank reports and groups ranks by"},
     {"MSGPASS_PROXY_TIMEOUT", "30", "seconds mpprun waits for every remote host's proxy to connect back"},
+    {"MSGPASS_HANG_TIMEOUT", "unset", "as --timeout SECONDS (the option wins): report where every rank waits, end"},
     {"MSGPASS_LOG", "warn", "none|warn|info|debug: how much the library says on stderr"},
     {"MSGPASS_DEBUG", "unset", "anything but 0: same as MSGPASS_LOG=debug"},
     {"MSGPASS_TRANSPORTS", "shm,tcp",
@@ -67,8 +68,10 @@ void mpprun_print_help(void)
           "                         MSGPASS_HOSTNAME=<host>-node<k>\n"
           "  --bind-to core|none    CPU binding (default: core when ranks <= cores, else none)\n"
           "  --tag-output           prefix every output line with [rank]\n"
-          "  --timeout SECONDS      end the job after SECONDS (exit code 124); first report what\n"
-          "                         every rank is waiting in\n"
+          "  --timeout SECONDS      end the job after SECONDS (exit code 124); first report where\n"
+          "                         every rank waits: MPI call, communicator, peer, tag, count,\n"
+          "                         for how long, pending requests; ranks waiting in the same\n"
+          "                         place are grouped (also: MSGPASS_HANG_TIMEOUT=SECONDS)\n"
           "  --help, --version\n"
           "\n"
           "stdin goes to rank 0; every rank's stdout and stderr are forwarded in whole lines.\n"

@@ -138,6 +138,11 @@ static void judge(struct mpprun_job *job, struct mpprun_rank *r, int status)
 
 void mpprun_rank_ended(struct mpprun_job *job, struct mpprun_rank *r, int status)
 {
+    /* its last MPI call, for the report after a failure (a remote rank's came from its proxy) */
+    if (job->hosts[r->host].state == HOST_LOCAL) {
+        mpprun_hang_local(job, r);
+        mpprun_cleanup_pid_shm(r->pid);
+    }
     judge(job, r, status);
     r->alive = 0;
     job->nalive--;
@@ -182,52 +187,6 @@ void mpprun_reap(struct mpprun_job *job)
         else
             mpprun_remote_reaped(job, pid, status);
     }
-}
-
-/* One line per rank: what mpprun knows (bootstrap state) and what the kernel says. */
-static void report_rank(const struct mpprun_job *job, const struct mpprun_rank *r)
-{
-    if (!r->alive) {
-        fprintf(stderr, "mpprun:   rank %d: already ended\n", r->rank);
-        return;
-    }
-    const char *what = r->in_fence   ? "waiting in the bootstrap fence (MPI_Init or a job-wide barrier)"
-                       : r->did_fini ? "finished MPI_Finalize, not exited"
-                       : r->did_put  ? "running after MPI_Init"
-                                     : "running (not in MPI_Init yet, or not an MPI program)";
-    if (job->hosts[r->host].state != HOST_LOCAL) { /* its /proc is on the other host */
-        char where[320];
-        fprintf(stderr, "mpprun:   rank %d (%s): %s\n", r->rank, mpprun_rank_where(r, where, sizeof where), what);
-        return;
-    }
-    char path[64], state = '?', wchan[64] = "";
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)r->pid);
-    FILE *f = fopen(path, "r");
-    if (f) {
-        char buf[512];
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        buf[n] = '\0';
-        char *rp = strrchr(buf, ')'); /* the command name may contain anything */
-        if (rp && rp[1] == ' ') state = rp[2];
-        fclose(f);
-    }
-    snprintf(path, sizeof path, "/proc/%ld/wchan", (long)r->pid);
-    f = fopen(path, "r");
-    if (f) {
-        if (!fgets(wchan, sizeof wchan, f)) wchan[0] = '\0';
-        fclose(f);
-        if (!strcmp(wchan, "0")) wchan[0] = '\0';
-    }
-    fprintf(stderr, "mpprun:   rank %d (pid %ld): %s; process state %c%s%s\n", r->rank, (long)r->pid, what, state,
-            *wchan ? ", kernel wait " : "", wchan);
-}
-
-void mpprun_timeout(struct mpprun_job *job)
-{
-    if (job->failed || job->ending) return;
-    fprintf(stderr, "mpprun: --timeout %g s expired; what each rank is doing:\n", job->timeout);
-    for (int i = 0; i < job->n; i++) report_rank(job, &job->ranks[i]);
-    mpprun_fail(job, MPPRUN_EXIT_TIMEOUT, "mpprun: job timed out after %g s", job->timeout);
 }
 
 void mpprun_cleanup_shm(const char *jobid)

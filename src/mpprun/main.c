@@ -43,6 +43,7 @@ static int poll_timeout_ms(const struct mpprun_job *job, double timeout_at, doub
     else if (timeout_at > 0)
         next = timeout_at;
     if (job->tentative && job->verdict_at < next) next = job->verdict_at;
+    if (job->report_wait > 0 && job->report_at < next) next = job->report_at;
     double remote = mpprun_remote_deadline(job);
     if (remote > 0 && remote < next) next = remote;
     if (isinf(next)) return -1;
@@ -122,6 +123,7 @@ static void run_loop(struct mpprun_job *job, int sfd)
             mpprun_timeout(job);
             timeout_at = 0;
         }
+        if (job->report_wait > 0 && now >= job->report_at) mpprun_hang_report(job);
         for (size_t j = 0; rc > 0 && j < k; j++) {
             if (!pfd[j].revents) continue;
             struct mpprun_rank *r = who[j] >= 0 && kind[j] != P_REMOTE ? &job->ranks[who[j]] : NULL;
@@ -141,6 +143,7 @@ static void run_loop(struct mpprun_job *job, int sfd)
         }
         /* SIGCHLD may be coalesced or arrive in the same batch: always cheap to ask. */
         mpprun_reap(job);
+        if (job->report_at > 0 && job->report_wait == 0 && !job->ending) mpprun_hang_report(job);
     }
     free(pfd);
     free(kind);
@@ -177,12 +180,14 @@ static int run_job(struct mpprun_job *job, const struct mpprun_opts *o)
         return 1;
     }
     job->nalive = job->n - (local >= 0 ? job->hosts[local].nranks : 0);
+    if (local >= 0) mpprun_reaper_start(job);
     if (mpprun_remote_start(job, o->launch_agent, o->prog_argv, o->bind) < 0 ||
         (local >= 0 && mpprun_spawn(job, local, path, o->prog_argv, o->bind, &orig) < 0) ||
         mpprun_index_pids(job) < 0) {
         mpprun_kill_all(job, SIGKILL);
         mpprun_remote_finish(job);
         mpprun_cleanup_shm(job->jobid);
+        mpprun_reaper_stop(job);
         close(sfd);
         return 1;
     }
@@ -194,7 +199,9 @@ static int run_job(struct mpprun_job *job, const struct mpprun_opts *o)
     mpprun_drain_all(job);
     for (int i = 0; i < job->n; i++) mpprun_boot_close(&job->ranks[i]);
     mpprun_cleanup_shm(job->jobid);
+    mpprun_reaper_stop(job);
     if (job->failed) fprintf(stderr, "%s\n", job->fail_msg);
+    if (job->failed && job->report_at == 0) mpprun_last_calls(job);
     fflush(stdout);
     close(sfd);
     return mpprun_exit_code(job);
@@ -227,6 +234,7 @@ int main(int argc, char **argv)
     job.tag_output = o.tag_output;
     job.timeout = o.timeout;
     job.stdin_pipe = -1;
+    job.reaper_fd = -1;
     job.stdin_host = -1;
     job.stdin_open = 1;
     job.ranks = calloc((size_t)job.n, sizeof *job.ranks);
@@ -247,6 +255,7 @@ int main(int argc, char **argv)
         }
         code = run_job(&job, &o);
         mpprun_streams_free(&job);
+        for (int i = 0; i < job.n; i++) free(job.ranks[i].hang);
     }
     mpprun_kvs_free(job.kvs);
     mpprun_hosts_free(&job);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "core/hang_block.h"
 #include "options.h"
 #include "secret.h"
 #include "wire.h"
@@ -38,6 +39,23 @@ struct mpprun_stream {
     int own_buf; /* buf was allocated for this stream */
 };
 
+/* Where a rank is, from its status block (core/hang_block.h). Proxies send it as is (MPF_HANG):
+ * every host runs the same mpprun. */
+struct mpprun_hang {
+    int32_t rank;
+    int32_t known;    /* the block was read */
+    int32_t blocked;  /* sleeping in a blocking wait of its current call */
+    int32_t has_args; /* peer, tag, count and dtype are the call's */
+    int32_t peer, tag, count;
+    uint32_t npending, nlisted;
+    uint32_t pad;
+    double since; /* s the call has waited */
+    char call[MP_HANG_NAME_LEN];
+    char comm[MP_HANG_OBJ_LEN];
+    char dtype[MP_HANG_OBJ_LEN];
+    struct mp_hang_req pending[MP_HANG_PENDING];
+};
+
 struct mpprun_rank {
     int rank;
     int host;                   /* index in job->hosts */
@@ -54,7 +72,8 @@ struct mpprun_rank {
     int in_fence;
     int did_put;
     int did_fini;
-    int aborted; /* sent ABORT: its exit is part of that */
+    int aborted;              /* sent ABORT: its exit is part of that */
+    struct mpprun_hang *hang; /* its status block when last read (hang report, its end) */
 };
 
 struct mpprun_kvs;
@@ -73,6 +92,7 @@ struct mpprun_hostent {
     int agent_status;
     int fd;     /* connection to the proxy; -1 before it is authenticated and after */
     int nalive; /* its ranks not reported ended */
+    int asked;  /* its MPF_HANG_DONE is awaited */
     struct mpprun_wbuf out;
     struct mpprun_rbuf *in;
 };
@@ -96,6 +116,8 @@ struct mpprun_job {
     double abandon_at; /* ending: proxies that have not reported by then are cut off */
     int tag_output;
     double timeout;
+    double report_at; /* --timeout fired: the report goes out when the proxies answered or then */
+    int report_wait;  /* proxies yet to answer */
     enum mpprun_bind bind;
     char **prog_argv; /* PROGRAM ARGS as given */
 
@@ -112,6 +134,8 @@ struct mpprun_job {
 
     /* job control */
     int nalive;
+    int reaper_fd; /* pipe to the reaper (reaper.c), -1 when there is none */
+    pid_t reaper_pid;
     int *by_pid; /* indices of local ranks sorted by pid (mpprun_index_pids) */
     int npids;
     int ending;     /* ranks were told to end */
@@ -199,6 +223,35 @@ int mpprun_remote_busy(const struct mpprun_job *job);
 /* After the job: closes the connections, waits a little for the agents, then kills them. */
 void mpprun_remote_finish(struct mpprun_job *job);
 
+/* Asks every proxy for its ranks' status blocks (MPF_HANG_QUERY). Returns how many were asked. */
+int mpprun_remote_query(struct mpprun_job *job);
+
+/* reaper.c */
+/* Forks the reaper, which cleans up after this process if it dies without doing so. */
+void mpprun_reaper_start(struct mpprun_job *job);
+/* Tells the reaper about a rank's pid. */
+void mpprun_reaper_add(struct mpprun_job *job, pid_t pid);
+/* Everything is cleaned up: the reaper exits (and is waited for). */
+void mpprun_reaper_stop(struct mpprun_job *job);
+/* Removes /dev/shm/<pid>:* of ours, which libfabric's shm provider leaves when a rank dies. */
+void mpprun_cleanup_pid_shm(pid_t pid);
+
+/* hang.c: the hang report and the last MPI calls */
+/* Reads rank's status block on this host. Returns 0, or -1 when there is none (yet, or any more). */
+int mpprun_hang_read(const char *jobid, int rank, struct mpprun_hang *h);
+/* Makes a received one safe to print. */
+void mpprun_hang_check(struct mpprun_hang *h);
+/* Keeps h as r's latest state. */
+void mpprun_hang_store(struct mpprun_rank *r, const struct mpprun_hang *h);
+/* Reads and keeps the status block of r, a rank of this host. */
+void mpprun_hang_local(struct mpprun_job *job, struct mpprun_rank *r);
+/* --timeout expired: gathers where every rank is; the report follows (mpprun_hang_report). */
+void mpprun_timeout(struct mpprun_job *job);
+/* Prints the report, grouping ranks that wait in the same place, then fails the job (exit 124). */
+void mpprun_hang_report(struct mpprun_job *job);
+/* After a failed job: the last MPI call of every rank, one line per run of ranks. */
+void mpprun_last_calls(const struct mpprun_job *job);
+
 /* proxy.c: `mpprun --proxy HOST ADDRESSES` on a remote host */
 int mpprun_proxy_main(int argc, char **argv);
 
@@ -227,8 +280,6 @@ void mpprun_rank_ended(struct mpprun_job *job, struct mpprun_rank *r, int status
 const char *mpprun_rank_where(const struct mpprun_rank *r, char *buf, size_t len);
 /* Builds job->by_pid once every local rank is started. Returns 0 or -1 (out of memory). */
 int mpprun_index_pids(struct mpprun_job *job);
-/* --timeout expired: reports what each rank is doing, then fails the job. */
-void mpprun_timeout(struct mpprun_job *job);
 /* Unlinks /dev/shm/msgpass-<jobid>* */
 void mpprun_cleanup_shm(const char *jobid);
 int mpprun_exit_code(const struct mpprun_job *job);

@@ -293,6 +293,9 @@ int mpprun_parse_args(int argc, char **argv, struct mpprun_opts *o, char *err, s
 #undef TAKE_VALUE
     }
     if (o->help || o->version) return 0;
+    const char *hang = getenv("MSGPASS_HANG_TIMEOUT"); /* --timeout wins */
+    if (o->timeout == 0 && hang && *hang && parse_seconds(hang, &o->timeout))
+        return fail(err, errlen, "MSGPASS_HANG_TIMEOUT='%s' is not a positive number of seconds", hang);
     if (i >= argc) return fail(err, errlen, "no PROGRAM given");
     if (o->np == 0) return fail(err, errlen, "missing '-n N' (number of ranks)");
     if (o->simulate_nodes > o->np)

@@ -329,6 +329,13 @@ static void drain_rank(struct mpprun_rank *r)
     }
 }
 
+/* The rank's status block, as mpprun reads those of its own host. */
+static void send_hang(const struct mpprun_rank *r)
+{
+    struct mpprun_hang h;
+    if (mpprun_hang_read(px.job.jobid, r->rank, &h) == 0) frame(MPF_HANG, 0, (uint32_t)r->rank, &h, sizeof h);
+}
+
 static void reap(void)
 {
     int status;
@@ -338,6 +345,8 @@ static void reap(void)
             struct mpprun_rank *r = &px.job.ranks[i];
             if (!r->alive || r->pid != pid) continue;
             drain_rank(r);
+            send_hang(r);
+            mpprun_cleanup_pid_shm(pid);
             unsigned char p[8];
             mpprun_put32(p, (uint32_t)pid);
             mpprun_put32(p + 4, (uint32_t)status);
@@ -378,6 +387,11 @@ static int from_mpprun(const struct mpprun_frame *f)
     case MPF_SIGNAL:
         if (f->flag < 1 || f->flag >= NSIG) return -1;
         kill_ranks(f->flag);
+        return 0;
+    case MPF_HANG_QUERY:
+        for (int i = 0; i < px.job.n; i++)
+            if (px.job.ranks[i].alive) send_hang(&px.job.ranks[i]);
+        frame(MPF_HANG_DONE, 0, 0, NULL, 0);
         return 0;
     default: return -1;
     }
@@ -558,6 +572,7 @@ int mpprun_proxy_main(int argc, char **argv)
     sigset_t orig;
     int sfd = mpprun_signals(&orig);
     if (sfd < 0) fail_job(1, "signalfd: %s", strerror(errno));
+    mpprun_reaper_start(job);
     if (mpprun_spawn(job, 0, path, prog_argv, bind, &orig) < 0) fail_job(1, "cannot start the ranks (see above)");
     for (int i = 0; i < job->n; i++) {
         unsigned char p[4];
@@ -572,5 +587,6 @@ int mpprun_proxy_main(int argc, char **argv)
     flush_blocking(2.0);
     if (px.fd >= 0) close(px.fd);
     mpprun_cleanup_shm(job->jobid);
+    mpprun_reaper_stop(job);
     return 0;
 }

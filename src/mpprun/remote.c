@@ -331,6 +331,8 @@ static void close_host(struct mpprun_job *job, int h)
 static void host_lost(struct mpprun_job *job, int h, const char *why)
 {
     struct mpprun_hostent *e = &job->hosts[h];
+    if (e->asked && job->report_wait > 0) job->report_wait--;
+    e->asked = 0;
     if (e->nalive > 0) {
         int first = -1;
         for (int k = 0; k < e->nranks && first < 0; k++)
@@ -411,6 +413,13 @@ static int host_frame(struct mpprun_job *job, int h, const struct mpprun_frame *
         mpprun_fail(job, f->flag ? f->flag : 1, "mpprun: host %s: %s", e->name, text);
         return 0;
     }
+    if (f->type == MPF_HANG_DONE) {
+        if (e->asked) {
+            e->asked = 0;
+            if (job->report_wait > 0) job->report_wait--;
+        }
+        return 0;
+    }
     if (f->rank >= (uint32_t)job->n || job->ranks[f->rank].host != h) {
         host_broken(job, h, "a rank that is not on its host");
         return -1;
@@ -435,6 +444,13 @@ static int host_frame(struct mpprun_job *job, int h, const struct mpprun_frame *
         char why[256];
         if (mpprun_frame_text(f, why, sizeof why) < 0) break;
         if (r->boot_open) mpprun_boot_eof(job, r, *why ? why : NULL);
+        return 0;
+    }
+    case MPF_HANG: {
+        struct mpprun_hang hang;
+        if (f->len != sizeof hang) break;
+        memcpy(&hang, f->data, sizeof hang);
+        mpprun_hang_store(r, &hang);
         return 0;
     }
     case MPF_EXIT:
@@ -618,6 +634,24 @@ void mpprun_remote_signal(struct mpprun_job *job, int sig)
                 send_or_lose(job, h);
         }
     }
+}
+
+int mpprun_remote_query(struct mpprun_job *job)
+{
+    int asked = 0;
+    for (int h = 0; h < job->nhosts; h++) {
+        struct mpprun_hostent *e = &job->hosts[h];
+        if (e->state != HOST_RUNNING || e->fd < 0 || !e->nalive) continue;
+        if (mpprun_wbuf_frame(&e->out, MPF_HANG_QUERY, 0, 0, NULL, 0, NULL, 0) < 0) {
+            host_lost(job, h, "out of memory");
+            continue;
+        }
+        send_or_lose(job, h);
+        if (e->fd < 0) continue;
+        e->asked = 1;
+        asked++;
+    }
+    return asked;
 }
 
 void mpprun_remote_reply(struct mpprun_job *job, struct mpprun_rank *r, const char *text, size_t len)

@@ -101,8 +101,8 @@ struct child_plan {
     int in_fd;        /* -1: /dev/null */
     int out_fd, err_fd, boot_fd;
     int nenv;
-    const char *env_name[9];
-    char env[9][80];
+    const char *env_name[12];
+    char env[12][80];
 };
 
 /* Marks every descriptor above 2 close-on-exec. */
@@ -242,8 +242,13 @@ int mpprun_spawn(struct mpprun_job *job, int host, const char *path, char **argv
         add_env(&c, "MSGPASS_CPUS", "%d", cpus);
         add_env(&c, MPPRUN_SECRET_ENV, "%s", job->secret_hex);
         if (r->node_env) add_env(&c, "MSGPASS_HOSTNAME", "%s", r->node_env);
+        /* PSM libraries that libfabric loads turn a crash into exit(1) after a backtrace, hiding
+         * the signal from mpprun (exit code 128+signal) */
+        if (!getenv("IPATH_NO_BACKTRACE")) add_env(&c, "IPATH_NO_BACKTRACE", "1");
+        if (!getenv("HFI_NO_BACKTRACE")) add_env(&c, "HFI_NO_BACKTRACE", "1");
         pid_t pid = rc ? -1 : fork();
         if (pid == 0) child_exec(&c);
+        if (pid > 0) mpprun_reaper_add(job, pid);
         if (!rc && pid < 0) {
             fprintf(stderr, "mpprun: cannot start rank %d: %s\n", r->rank, strerror(errno));
             rc = -1;

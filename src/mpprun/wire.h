@@ -22,6 +22,8 @@ enum mpprun_frame_type {
     MPF_BOOT_EOF,    /* rank: bootstrap socket closed; payload: why, when it broke the protocol */
     MPF_EXIT,        /* rank: ended, payload pid[u32] wait-status[u32] */
     MPF_ERROR,       /* the proxy cannot go on: flag exit code, payload message */
+    MPF_HANG,        /* rank: its status, payload struct mpprun_hang (mpprun.h) */
+    MPF_HANG_DONE,   /* every live rank's MPF_HANG answering MPF_HANG_QUERY went out */
     /* mpprun -> proxy: the job description, then START */
     MPF_JOB = 32, /* payload size[u32] bind[u32] */
     MPF_JOBID,    /* text */
@@ -32,10 +34,11 @@ enum mpprun_frame_type {
     MPF_RANKS,    /* ranks placed on the host, u32 each, ascending */
     MPF_START,
     /* mpprun -> proxy while running */
-    MPF_REPLY,     /* rank: bootstrap reply bytes */
-    MPF_STDIN,     /* bytes for rank 0's stdin */
-    MPF_STDIN_EOF, /* rank 0's stdin ends */
-    MPF_SIGNAL,    /* flag: signal for every rank of the host */
+    MPF_REPLY,      /* rank: bootstrap reply bytes */
+    MPF_STDIN,      /* bytes for rank 0's stdin */
+    MPF_STDIN_EOF,  /* rank 0's stdin ends */
+    MPF_SIGNAL,     /* flag: signal for every rank of the host */
+    MPF_HANG_QUERY, /* send MPF_HANG for every live rank, then MPF_HANG_DONE */
 };
 
 struct mpprun_frame {

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <time.h>
 
+#include "core/hang.h"
 #include "core/log.h"
 #include "core/params.h"
 #include "p2p/p2p.h"
@@ -43,6 +44,7 @@ void mp_idle_wait(struct mp_idle *b)
         sched_yield();
         return;
     }
+    mp_hang_sleeping();
     b->sleep_us = b->sleep_us ? b->sleep_us * 2 : 10;
     if (b->sleep_us > sleep_max_us) b->sleep_us = sleep_max_us;
     struct timespec ts = {0, (long)b->sleep_us * 1000};

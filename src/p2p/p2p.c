@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/datatype.h"
+#include "core/hang.h"
 #include "p2p/idle.h"
 #include "p2p/matchq.h"
 #include "p2p/p2p.h"
@@ -163,6 +164,7 @@ void mp_wait_done(struct mp_request *r)
 {
     struct mp_idle idle;
     mp_idle_reset(&idle);
+    mp_hang_waits_for(r);
     while (r->state != MP_RS_DONE) {
         if (mp_progress())
             mp_idle_reset(&idle);
