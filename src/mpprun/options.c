@@ -287,15 +287,17 @@ int mpprun_parse_args(int argc, char **argv, struct mpprun_opts *o, char *err, s
             o->help = 1;
         } else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
             o->version = 1;
+        } else if (!strcmp(a, "--doctor")) {
+            o->doctor = 1;
         } else {
             return fail(err, errlen, "unknown option '%s'", a);
         }
 #undef TAKE_VALUE
     }
     if (o->help || o->version) return 0;
-    if (i >= argc) return fail(err, errlen, "no PROGRAM given");
-    if (o->np == 0) return fail(err, errlen, "missing '-n N' (number of ranks)");
-    if (o->simulate_nodes > o->np)
+    if (i >= argc && !o->doctor) return fail(err, errlen, "no PROGRAM given");
+    if (o->np == 0 && !o->doctor) return fail(err, errlen, "missing '-n N' (number of ranks)");
+    if (o->np && o->simulate_nodes > o->np)
         return fail(err, errlen, "option '--simulate-nodes': %d nodes for %d ranks (at most one node per rank)",
                     o->simulate_nodes, o->np);
     o->prog_argv = argv + i;
