@@ -26,7 +26,7 @@
 
 #include "core/params.h"
 #include "transports/shm/shm_ring.h"
-#include "transports/tcp/tcp_wire.h"
+#include "transports/tcp/tcp_if.h"
 
 /* What transports/shm/shm.c lays out: a 64-byte header, then one ring per local sender. */
 #define SHM_SEG_HDR 64
@@ -292,38 +292,6 @@ static void check_cpus(struct doctor *d, const struct mpprun_job *job)
 
 /* ---- tcp ---- */
 
-static int up_ipv4(const struct ifaddrs *ifa)
-{
-    return ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_INET && (ifa->ifa_flags & IFF_UP);
-}
-
-static uint32_t ipv4_of(const struct ifaddrs *ifa)
-{
-    return ntohl(((const struct sockaddr_in *)(const void *)ifa->ifa_addr)->sin_addr.s_addr);
-}
-
-/* The interface the ranks' tcp takes for MSGPASS_TCP_IF=spec: the items in order, the first
- * address matching one. *bad names the first malformed CIDR item. */
-static const struct ifaddrs *spec_match(const struct ifaddrs *all, const char *spec, char *bad, size_t badlen)
-{
-    char item[128];
-    for (const char *p = spec; *p;) {
-        size_t n = strcspn(p, ",");
-        if (n && n < sizeof item) {
-            memcpy(item, p, n);
-            item[n] = '\0';
-            uint32_t net, mask;
-            int cidr = mp_tcp_cidr_parse(item, &net, &mask) == 0;
-            if (!cidr && strchr(item, '/') && !*bad) snprintf(bad, badlen, "%s", item);
-            for (const struct ifaddrs *ifa = all; ifa; ifa = ifa->ifa_next)
-                if (up_ipv4(ifa) && (cidr ? (ipv4_of(ifa) & mask) == net : !strcmp(ifa->ifa_name, item))) return ifa;
-        }
-        p += n;
-        if (*p) p++;
-    }
-    return NULL;
-}
-
 static void check_tcp(struct doctor *d, const struct mpprun_job *job)
 {
     struct ifaddrs *all;
@@ -338,9 +306,9 @@ static void check_tcp(struct doctor *d, const struct mpprun_job *job)
     size_t len = 0;
     const struct ifaddrs *first_net = NULL, *first_lo = NULL;
     for (const struct ifaddrs *ifa = all; ifa; ifa = ifa->ifa_next) {
-        if (!up_ipv4(ifa)) continue;
+        if (!mp_tcp_if_usable(ifa)) continue;
         char ip[INET_ADDRSTRLEN];
-        struct in_addr in = {htonl(ipv4_of(ifa))};
+        struct in_addr in = {htonl(mp_tcp_if_ipv4(ifa))};
         inet_ntop(AF_INET, &in, ip, sizeof ip);
         if (len < sizeof list)
             len += (size_t)snprintf(list + len, sizeof list - len, "%s%s %s", len ? ", " : "", ifa->ifa_name, ip);
@@ -355,7 +323,7 @@ static void check_tcp(struct doctor *d, const struct mpprun_job *job)
     char bad[128] = "";
     const struct ifaddrs *pick;
     if (spec && *spec) {
-        pick = spec_match(all, spec, bad, sizeof bad);
+        pick = mp_tcp_if_match(all, spec, bad, sizeof bad);
         if (!pick)
             say(d, "tcp", PROBLEM,
                 "MSGPASS_TCP_IF=%s matches no IPv4 interface that is up%s%s (up: %s); fix: name one of those, or a "
