@@ -1,6 +1,8 @@
 /* Argument checks of the point-to-point bindings, the thorough path (see p2p_args.h). */
 #include "api/p2p_args.h"
 
+#include "api/count_args.h"
+
 int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf, int count, MPI_Datatype type, int peer,
                            int tag, int dir, struct mp_p2p_msg *m)
 {
@@ -21,7 +23,8 @@ int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf,
     /* MPI_BOTTOM (NULL) is a valid buffer for types whose displacements are absolute addresses. */
     if (MP_UNLIKELY(!buf && count > 0 && dt->size > 0 && dt->true_lb == 0))
         return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d (argument buf)", count);
-    m->bytes = mp_dtype_packed_size(dt, (size_t)count);
+    int rc = mp_check_count_bytes(c, call, "count", dt, (size_t)count, &m->bytes);
+    if (MP_UNLIKELY(rc != MPI_SUCCESS)) return rc;
     m->at = (void *)buf;
     m->layout = NULL;
     if (dt->dense || m->bytes == 0) return MPI_SUCCESS;

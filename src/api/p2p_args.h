@@ -23,15 +23,15 @@ int mp_check_p2p_args_slow(const char *call, struct mp_comm *c, const void *buf,
                            int tag, int dir, struct mp_p2p_msg *m);
 
 /* The common case — a committed contiguous type, a real peer, a tag, a buffer — is decided inline
- * in a few compares; anything else (derived layouts, wildcards, MPI_PROC_NULL, errors) takes the
- * out-of-line path. */
+ * in a few compares; anything else (derived layouts, wildcards, MPI_PROC_NULL, errors, types so
+ * large that count * size might overflow) takes the out-of-line path. */
 static inline int mp_check_p2p_args(const char *call, struct mp_comm *c, const void *buf, int count, MPI_Datatype type,
                                     int peer, int tag, int dir, struct mp_p2p_msg *m)
 {
     const struct mp_dtype *dt = mp_dtype_get(type);
     mp_hang_args(peer, tag, count, type);
-    if (MP_LIKELY(dt && dt->committed && dt->dense && count >= 0 && (unsigned)peer < (unsigned)c->size && tag >= 0 &&
-                  (buf || count == 0))) {
+    if (MP_LIKELY(dt && dt->committed && dt->dense && dt->size <= UINT32_MAX && count >= 0 &&
+                  (unsigned)peer < (unsigned)c->size && tag >= 0 && (buf || count == 0))) {
         m->bytes = mp_dtype_packed_size(dt, (size_t)count);
         m->at = (void *)buf;
         m->layout = NULL;

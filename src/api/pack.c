@@ -2,6 +2,7 @@
  * carry: each element's data in typemap order, no padding, no header. */
 #include <limits.h>
 
+#include "api/count_args.h"
 #include "api/datatype_args.h"
 
 /* Pack (unpack = 0) or Unpack `count` elements of `datatype` at `userbuf` to or from the packed
@@ -18,7 +19,9 @@ static int pack_common(const char *call, void *userbuf, int count, MPI_Datatype 
     if (*position < 0 || *position > packsize)
         return mp_error(c, MPI_ERR_ARG, call, "position %d is outside the packed buffer of %d bytes", *position,
                         packsize);
-    size_t bytes = mp_dtype_packed_size(dt, (size_t)count);
+    size_t bytes;
+    int rc = mp_check_count_bytes(c, call, unpack ? "outcount" : "incount", dt, (size_t)count, &bytes);
+    if (rc != MPI_SUCCESS) return rc;
     /* MPI_BOTTOM (NULL) is a valid buffer for types whose displacements are absolute addresses. */
     if (bytes && !userbuf && dt->true_lb == 0)
         return mp_error(c, MPI_ERR_BUFFER, call, "NULL buffer with count %d", count);
@@ -58,10 +61,12 @@ int PMPI_Pack_size(int incount, MPI_Datatype datatype, MPI_Comm comm, int *size)
     if (incount < 0)
         return mp_error(c, MPI_ERR_COUNT, "MPI_Pack_size", "negative count %d (argument incount)", incount);
     MP_CHECK_OUT(size, "MPI_Pack_size", "size");
-    size_t bytes = mp_dtype_packed_size(dt, (size_t)incount);
+    size_t bytes;
+    int rc = mp_check_count_bytes(c, "MPI_Pack_size", "incount", dt, (size_t)incount, &bytes);
+    if (rc != MPI_SUCCESS) return rc;
     if (bytes > INT_MAX)
-        return mp_error(c, MPI_ERR_COUNT, "MPI_Pack_size", "%zu packed bytes do not fit an int (argument incount)",
-                        bytes);
+        return mp_error(c, MPI_ERR_COUNT, "MPI_Pack_size",
+                        "%zu packed bytes do not fit an int (argument incount); " MP_LARGE_COUNT_HINT, bytes);
     *size = (int)bytes;
     return MPI_SUCCESS;
 }

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "doctor.h"
 #include "mpprun.h"
 
 enum pkind { P_SIGNAL, P_STDIN, P_STDIN_PIPE, P_OUT, P_ERR, P_BOOT, P_REMOTE };
@@ -150,6 +152,15 @@ static void run_loop(struct mpprun_job *job, int sfd)
     free(who);
 }
 
+/* --doctor: places the job as it would run (all cpus of this host when -n is not given) and checks
+ * the host for it. Exit code 1 when a check found a problem. */
+static int doctor_only(struct mpprun_job *job, const struct mpprun_opts *o)
+{
+    char err[512];
+    if (mpprun_place(job, o, err, sizeof err) < 0) return usage_error(err);
+    return mpprun_doctor(job, 0, stdout) ? 1 : 0;
+}
+
 /* Places, starts and runs the job; returns mpprun's exit code. */
 static int run_job(struct mpprun_job *job, const struct mpprun_opts *o)
 {
@@ -189,6 +200,7 @@ static int run_job(struct mpprun_job *job, const struct mpprun_opts *o)
         mpprun_cleanup_shm(job->jobid);
         mpprun_reaper_stop(job);
         close(sfd);
+        mpprun_doctor(job, 1, stderr);
         return 1;
     }
 
@@ -200,8 +212,11 @@ static int run_job(struct mpprun_job *job, const struct mpprun_opts *o)
     for (int i = 0; i < job->n; i++) mpprun_boot_close(&job->ranks[i]);
     mpprun_cleanup_shm(job->jobid);
     mpprun_reaper_stop(job);
-    if (job->failed) fprintf(stderr, "%s\n", job->fail_msg);
-    if (job->failed && job->report_at == 0) mpprun_last_calls(job);
+    if (job->failed) {
+        fprintf(stderr, "%s\n", job->fail_msg);
+        if (job->report_at == 0) mpprun_last_calls(job);
+        mpprun_doctor(job, 1, stderr); /* a failure in start-up often has its cause here */
+    }
     fflush(stdout);
     close(sfd);
     return mpprun_exit_code(job);
@@ -229,6 +244,11 @@ int main(int argc, char **argv)
         mpprun_opts_free(&o);
         return usage_error(err);
     }
+    if (o.doctor && o.np == 0) {
+        cpu_set_t set;
+        o.np = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+        if (o.np < o.simulate_nodes) o.np = o.simulate_nodes;
+    }
     struct mpprun_job job = {0};
     job.n = job.size = o.np;
     job.tag_output = o.tag_output;
@@ -253,7 +273,7 @@ int main(int argc, char **argv)
             mpprun_stream_init(&r->out, -1, 1, i, bufs + (size_t)(2 * i) * MPPRUN_OUTBUF);
             mpprun_stream_init(&r->err, -1, 2, i, bufs + (size_t)(2 * i + 1) * MPPRUN_OUTBUF);
         }
-        code = run_job(&job, &o);
+        code = o.doctor ? doctor_only(&job, &o) : run_job(&job, &o);
         mpprun_streams_free(&job);
         for (int i = 0; i < job.n; i++) free(job.ranks[i].hang);
     }

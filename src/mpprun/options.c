@@ -287,6 +287,8 @@ int mpprun_parse_args(int argc, char **argv, struct mpprun_opts *o, char *err, s
             o->help = 1;
         } else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
             o->version = 1;
+        } else if (!strcmp(a, "--doctor")) {
+            o->doctor = 1;
         } else {
             return fail(err, errlen, "unknown option '%s'", a);
         }
@@ -296,9 +298,9 @@ int mpprun_parse_args(int argc, char **argv, struct mpprun_opts *o, char *err, s
     const char *hang = getenv("MSGPASS_HANG_TIMEOUT"); /* --timeout wins */
     if (o->timeout == 0 && hang && *hang && parse_seconds(hang, &o->timeout))
         return fail(err, errlen, "MSGPASS_HANG_TIMEOUT='%s' is not a positive number of seconds", hang);
-    if (i >= argc) return fail(err, errlen, "no PROGRAM given");
-    if (o->np == 0) return fail(err, errlen, "missing '-n N' (number of ranks)");
-    if (o->simulate_nodes > o->np)
+    if (i >= argc && !o->doctor) return fail(err, errlen, "no PROGRAM given");
+    if (o->np == 0 && !o->doctor) return fail(err, errlen, "missing '-n N' (number of ranks)");
+    if (o->np && o->simulate_nodes > o->np)
         return fail(err, errlen, "option '--simulate-nodes': %d nodes for %d ranks (at most one node per rank)",
                     o->simulate_nodes, o->np);
     o->prog_argv = argv + i;

@@ -18,6 +18,7 @@ struct mpprun_opts {
     double timeout; /* seconds; 0 = none */
     int help;
     int version;
+    int doctor; /* --doctor: check this host for the job, run nothing (PROGRAM optional) */
     const char *hostfile;
     const char *launch_agent;
     int simulate_nodes;        /* 0: off */

@@ -155,6 +155,30 @@ static void test_simulate(void **state)
     mpprun_opts_free(&o);
 }
 
+/* --doctor: -n and PROGRAM become optional; what is given is still checked. */
+static void test_doctor(void **state)
+{
+    (void)state;
+    struct mpprun_opts o;
+    assert_int_equal(PARSE(&o, "--doctor"), 0);
+    assert_true(o.doctor);
+    assert_int_equal(o.np, 0);
+    mpprun_opts_free(&o);
+    assert_int_equal(PARSE(&o, "--doctor", "-n", "6", "--hosts", "a:2,b:4"), 0);
+    assert_int_equal(o.np, 6);
+    assert_int_equal(o.nhosts, 2);
+    mpprun_opts_free(&o);
+    assert_int_equal(PARSE(&o, "-n", "3", "--doctor", "prog", "x"), 0);
+    assert_string_equal(o.prog_argv[0], "prog");
+    mpprun_opts_free(&o);
+    assert_int_equal(PARSE(&o, "--doctor", "-n", "0"), -1);
+    assert_non_null(strstr(err, "-n"));
+    mpprun_opts_free(&o);
+    assert_int_equal(PARSE(&o, "--doctor", "-n", "2", "--simulate-nodes", "3"), -1);
+    assert_non_null(strstr(err, "--simulate-nodes"));
+    mpprun_opts_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_simulate),
+        cmocka_unit_test(test_doctor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

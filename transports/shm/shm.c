@@ -84,9 +84,10 @@ static int create_own_segment(const char *jobid)
         unsigned long long avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
         if (avail < shm.seg_size) {
             mp_log(MP_LOG_WARN,
-                   "shm: /dev/shm has %llu bytes free, this rank needs %zu; free space in /dev/shm "
-                   "(remove stale files) or lower MSGPASS_SHM_RING_SIZE",
-                   avail, shm.seg_size);
+                   "shm: /dev/shm has %llu bytes free, this rank needs %zu (the %d ranks of this host %zu); "
+                   "free space in /dev/shm (remove stale files), make it larger, or lower "
+                   "MSGPASS_SHM_RING_SIZE (mpprun --doctor checks)",
+                   avail, shm.seg_size, shm.nlocal, shm.seg_size * (size_t)shm.nlocal);
             return MPI_ERR_NO_MEM;
         }
     }
@@ -96,8 +97,16 @@ static int create_own_segment(const char *jobid)
         mp_log(MP_LOG_WARN, "shm: cannot create %s: %s", shm.name, strerror(errno));
         return MPI_ERR_OTHER;
     }
-    if (ftruncate(fd, (off_t)shm.seg_size) != 0) {
-        mp_log(MP_LOG_WARN, "shm: cannot size %s to %zu bytes: %s", shm.name, shm.seg_size, strerror(errno));
+    /* Reserve the pages now: on a tmpfs that fills up later, touching an unreserved page of a
+     * mapping is a SIGBUS in the middle of a send instead of an error here. */
+    int err = posix_fallocate(fd, 0, (off_t)shm.seg_size);
+    if (err == EINVAL || err == EOPNOTSUPP) err = ftruncate(fd, (off_t)shm.seg_size) != 0 ? errno : 0;
+    if (err) {
+        mp_log(MP_LOG_WARN,
+               "shm: cannot reserve %zu bytes for %s in /dev/shm: %s; the %d ranks of this host need %zu bytes "
+               "there: free space in /dev/shm (remove stale files), make it larger, or lower "
+               "MSGPASS_SHM_RING_SIZE (mpprun --doctor checks)",
+               shm.seg_size, shm.name, strerror(err), shm.nlocal, shm.seg_size * (size_t)shm.nlocal);
         close(fd);
         shm_unlink(shm.name);
         return MPI_ERR_NO_MEM;
@@ -122,6 +131,11 @@ static int map_peer_segment(const char *jobid, int local)
     char name[128];
     seg_name(name, sizeof name, jobid, shm.world_of[local]);
     int fd = shm_open(name, O_RDWR, 0);
+    if (fd < 0 && errno == ENOENT) {
+        mp_log(MP_LOG_WARN, "shm: rank %d has no segment %s: it could not create one (see its message)",
+               shm.world_of[local], name);
+        return MPI_ERR_OTHER;
+    }
     if (fd < 0) {
         mp_log(MP_LOG_WARN, "shm: cannot open rank %d's segment %s: %s", shm.world_of[local], name, strerror(errno));
         return MPI_ERR_OTHER;

@@ -13,46 +13,12 @@
 
 #include "core/log.h"
 #include "transports/tcp/tcp.h"
-
-static int usable(const struct ifaddrs *ifa)
-{
-    return ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_INET && (ifa->ifa_flags & IFF_UP);
-}
-
-static uint32_t ip_of(const struct ifaddrs *ifa)
-{
-    return ntohl(((const struct sockaddr_in *)(const void *)ifa->ifa_addr)->sin_addr.s_addr);
-}
-
-/* The first address matching one item of `spec` (interface names or CIDR blocks, comma
- * separated), items tried in order. */
-static const struct ifaddrs *match_spec(const struct ifaddrs *all, const char *spec)
-{
-    char item[128];
-    const char *p = spec;
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        if (n && n < sizeof item) {
-            memcpy(item, p, n);
-            item[n] = '\0';
-            uint32_t net, mask;
-            int cidr = mp_tcp_cidr_parse(item, &net, &mask) == 0;
-            if (!cidr && strchr(item, '/')) MP_WARN("MSGPASS_TCP_IF: '%s' is not a valid CIDR block", item);
-            for (const struct ifaddrs *ifa = all; ifa; ifa = ifa->ifa_next) {
-                if (!usable(ifa)) continue;
-                if (cidr ? (ip_of(ifa) & mask) == net : !strcmp(ifa->ifa_name, item)) return ifa;
-            }
-        }
-        p += n;
-        if (*p) p++;
-    }
-    return NULL;
-}
+#include "transports/tcp/tcp_if.h"
 
 static const struct ifaddrs *first_usable(const struct ifaddrs *all, int loopback)
 {
     for (const struct ifaddrs *ifa = all; ifa; ifa = ifa->ifa_next)
-        if (usable(ifa) && !!(ifa->ifa_flags & IFF_LOOPBACK) == loopback) return ifa;
+        if (mp_tcp_if_usable(ifa) && !!(ifa->ifa_flags & IFF_LOOPBACK) == loopback) return ifa;
     return NULL;
 }
 
@@ -66,7 +32,9 @@ static int pick_address(int single_host, struct in_addr *out)
     }
     const struct ifaddrs *ifa;
     if (spec && *spec) {
-        ifa = match_spec(all, spec);
+        char bad[128];
+        ifa = mp_tcp_if_match(all, spec, bad, sizeof bad);
+        if (bad[0]) MP_WARN("MSGPASS_TCP_IF: '%s' is not a valid CIDR block", bad);
         if (!ifa) mp_log(MP_LOG_WARN, "tcp: MSGPASS_TCP_IF=%s matches no IPv4 interface that is up", spec);
     } else {
         ifa = first_usable(all, single_host);
@@ -75,7 +43,7 @@ static int pick_address(int single_host, struct in_addr *out)
     }
     int rc = MPI_ERR_OTHER;
     if (ifa) {
-        out->s_addr = htonl(ip_of(ifa));
+        out->s_addr = htonl(mp_tcp_if_ipv4(ifa));
         snprintf(tcp.ifname, sizeof tcp.ifname, "%s%s", ifa->ifa_name,
                  spec && *spec ? ", from MSGPASS_TCP_IF"
                  : single_host ? ", the job is on one host"

@@ -8,12 +8,14 @@
  * dropped one carries no data and queued packets simply leave on the winner, in order. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,8 +27,15 @@
  * cannot exhaust this rank's descriptors. */
 #define TCP_PENDING_MAX 128
 
+/* Out of descriptors, a pending connection would keep the listener readable forever and its
+ * peer waiting for an answer: a spare descriptor, held while the listener is and given up for a
+ * moment, lets it be accepted and closed with a log line, so the peer's call fails instead of
+ * hanging. */
+static int spare_fd = -1;
+
 struct tcp_conn *mp_tcp_conn_new(int fd, int kind, int peer, uint32_t events)
 {
+    if (kind == C_LISTEN && spare_fd < 0) spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     struct tcp_conn *c = calloc(1, sizeof *c);
     struct epoll_event ev = {.events = events, .data.ptr = c};
     if (!c || epoll_ctl(tcp.epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -58,6 +67,10 @@ void mp_tcp_conn_close(struct tcp_conn *c)
 {
     if (c->kind == C_DEAD) return;
     if (c->kind == C_IN_HELLO) tcp.pending_in--;
+    if (c->kind == C_LISTEN && spare_fd >= 0) {
+        close(spare_fd);
+        spare_fd = -1;
+    }
     epoll_ctl(tcp.epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     c->fd = -1;
@@ -146,6 +159,15 @@ void mp_tcp_open(int peer)
         return;
     }
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+        struct rlimit rl = {0, 0};
+        getrlimit(RLIMIT_NOFILE, &rl);
+        mp_tcp_fail(peer,
+                    "cannot create a socket for rank %d: %s (ulimit -n is %llu): raise ulimit -n, a rank needs one "
+                    "per tcp peer it talks to plus about 10",
+                    peer, strerror(errno), (unsigned long long)rl.rlim_cur);
+        return;
+    }
     if (fd < 0) {
         mp_tcp_fail(peer, "cannot create a socket for rank %d: %s", peer, strerror(errno));
         return;
@@ -285,13 +307,45 @@ void mp_tcp_on_handshake(struct tcp_conn *c, uint32_t ev)
         on_answer(c);
 }
 
+/* Returns 1 when it took a waiting connection (accept fails with EMFILE also when none waits). */
+static int refuse_without_fds(int err)
+{
+    close(spare_fd);
+    int fd = accept4(tcp.listener->fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd >= 0) {
+        struct rlimit rl = {0, 0};
+        getrlimit(RLIMIT_NOFILE, &rl);
+        char from[64];
+        describe(fd, from, sizeof from);
+        mp_log(MP_LOG_WARN,
+               "tcp: closed a connection from %s: this rank is out of file descriptors (%s; ulimit -n is %llu): "
+               "raise ulimit -n, a rank needs one per tcp peer it talks to plus about 10",
+               from, strerror(err), (unsigned long long)rl.rlim_cur);
+        close(fd);
+    }
+    spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return fd >= 0;
+}
+
 void mp_tcp_on_listen(void)
 {
     for (;;) {
         int fd = accept4(tcp.listener->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) MP_WARN("tcp: accept failed: %s", strerror(errno));
+            if ((errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+                if (refuse_without_fds(errno)) continue;
+                return;
+            }
+            if (errno == EMFILE || errno == ENFILE) {
+                /* no spare either: stop accepting rather than spin on a readable listener */
+                MP_WARN("tcp: out of file descriptors (%s) and no spare one: this rank accepts no more "
+                        "connections; raise ulimit -n",
+                        strerror(errno));
+                mp_tcp_conn_events(tcp.listener, 0);
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                MP_WARN("tcp: accept failed: %s", strerror(errno));
+            }
             return;
         }
         if (tcp.pending_in >= TCP_PENDING_MAX) {
