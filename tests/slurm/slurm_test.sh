@@ -2,8 +2,10 @@
 # Ranks started by Slurm's srun, without mpprun: a real single-node Slurm (munged, slurmctld,
 # slurmd from Debian's packages) is started in a temporary directory with a minimal
 # configuration, then:
-#   1. srun -n 4 HELLO                (PMI-2 by default) every rank reports rank/size correctly
-#   2. srun -n 4 P2P_TEST             a point-to-point test passes
+#   1. srun --mpi=M -n 4 HELLO        every rank reports rank/size correctly
+#   2. srun --mpi=M -n 4 P2P_TEST     a point-to-point test passes
+#      (1 and 2 for M = pmix, then pmi2; without its PMIx back end a rank would refuse to start:
+#      srun --mpi=pmix sets no PMI_FD)
 #   3. srun -n 2 --mpi=none HELLO     fails with the message that names the missing PMI plugin
 # Exits 77 (ctest SKIP) when Slurm is not installed or we are not root; everything started is
 # stopped on exit.
@@ -98,15 +100,17 @@ for _ in $(seq 60); do
 done
 sinfo -h -o %t | grep -q idle || fail "the node never became idle"
 
-out=$(timeout 60 srun -n 4 -O "$hello" 2>&1) || fail "srun -n 4 hello failed: $out"
-for r in 0 1 2 3; do
-    echo "$out" | grep -q "rank $r of 4" || fail "srun -n 4 hello: no line from rank $r of 4: $out"
-done
-echo "ok: srun -n 4 hello"
+for mpi in pmix pmi2; do
+    out=$(timeout 60 srun --mpi=$mpi -n 4 -O "$hello" 2>&1) || fail "srun --mpi=$mpi -n 4 hello failed: $out"
+    for r in 0 1 2 3; do
+        echo "$out" | grep -q "rank $r of 4" || fail "srun --mpi=$mpi -n 4 hello: no line from rank $r of 4: $out"
+    done
+    echo "ok: srun --mpi=$mpi -n 4 hello"
 
-out=$(timeout 120 srun -n 4 -O "$p2p" 2>&1) || fail "srun -n 4 of the point-to-point test failed: $out"
-echo "$out" | grep -q "4 ranks: [0-9]* passed, 0 failed" || fail "point-to-point test summary missing: $out"
-echo "ok: srun -n 4 point-to-point test"
+    out=$(timeout 120 srun --mpi=$mpi -n 4 -O "$p2p" 2>&1) || fail "srun --mpi=$mpi -n 4 of the point-to-point test failed: $out"
+    echo "$out" | grep -q "4 ranks: [0-9]* passed, 0 failed" || fail "srun --mpi=$mpi: point-to-point test summary missing: $out"
+    echo "ok: srun --mpi=$mpi -n 4 point-to-point test"
+done
 
 out=$(timeout 60 srun -n 2 -O --mpi=none "$hello" 2>&1) && fail "srun --mpi=none should fail, gave: $out"
 echo "$out" | grep -q "without a PMI plugin" || fail "srun --mpi=none: the error does not name the missing PMI plugin: $out"
