@@ -78,6 +78,7 @@ static int expand(const char *head, const char *s, size_t len, char **out, int m
             if (n < 0 || hlen + plen + (size_t)n >= HOSTNAME_MAX) return -1;
             if (expand(prefix, rest, rlen, out, max, found) < 0) return -1;
         }
+        if (comma && comma + 1 == close) return -1;
         r = comma ? comma + 1 : close;
     }
     return 0;
