@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "boot/boot_pmi2.h"
+#include "boot/boot_backend.h"
 #include "mpi.h"
 
 #define BOOT_LINE_MAX 1200 /* '\n' included */
@@ -30,8 +30,8 @@ struct kv {
 static struct {
     int initialized;
     int singleton;
-    int pmi2; /* started by srun --mpi=pmi2: every operation goes to boot_pmi2.c */
-    int fd;   /* socket to mpprun; -1 when closed or singleton */
+    const struct mp_boot_backend *pm; /* started by srun (PMIx or PMI-2): every operation goes there */
+    int fd;                           /* socket to mpprun; -1 when closed or singleton */
     int rank;
     size_t rlen; /* bytes buffered in rbuf */
     char rbuf[BOOT_LINE_MAX];
@@ -138,17 +138,22 @@ int mp_boot_init(struct mp_boot_info *info)
 {
     memset(info, 0, sizeof *info);
     info->local_size = 1;
-    if (mp_pmi2_detect()) {
-        int rc = mp_pmi2_init(info);
-        boot.pmi2 = boot.initialized = rc == MPI_SUCCESS;
-        return rc;
-    }
     const char *fds = getenv("MSGPASS_BOOT_FD");
+    /* mpprun inside a Slurm job starts its proxies with srun: their ranks inherit Slurm's
+     * variables, but mpprun is what bootstraps them. */
+    static const struct mp_boot_backend *const managers[] = {&mp_boot_pmix, &mp_boot_pmi2};
+    for (size_t i = 0; !fds && i < sizeof managers / sizeof managers[0]; i++)
+        if (managers[i]->detect()) {
+            int rc = managers[i]->init(info);
+            boot.pm = rc == MPI_SUCCESS ? managers[i] : NULL;
+            boot.initialized = rc == MPI_SUCCESS;
+            return rc;
+        }
     const char *slurm_tasks = getenv("SLURM_STEP_NUM_TASKS");
     if (!fds && getenv("SLURM_PROCID") && slurm_tasks && atoi(slurm_tasks) > 1)
         return fail(MPI_ERR_OTHER,
                     "srun started %s ranks without a PMI plugin, so each would run alone; start them with "
-                    "`srun --mpi=pmi2` (or set MpiDefault=pmi2 in slurm.conf), or use mpprun",
+                    "`srun --mpi=pmix` or `srun --mpi=pmi2` (or set MpiDefault in slurm.conf), or use mpprun",
                     slurm_tasks);
     if (!fds) {
         boot.singleton = 1;
@@ -213,7 +218,7 @@ int mp_boot_put(const char *key, const char *value)
     if (!value || !valid_token(value, MP_BOOT_VAL_MAX - 1))
         return fail(MPI_ERR_ARG, "bad value for key '%s' (1 to %d printable characters, no spaces)", key,
                     MP_BOOT_VAL_MAX - 1);
-    if (boot.pmi2) return mp_pmi2_put(key, value);
+    if (boot.pm) return boot.pm->put(key, value);
     if (boot.singleton) {
         char *v = strdup(value);
         if (!v) return MPI_ERR_NO_MEM;
@@ -245,7 +250,7 @@ int mp_boot_fence(void)
 {
     if (!boot.initialized) return fail(MPI_ERR_OTHER, "fence before mp_boot_init");
     if (boot.singleton) return MPI_SUCCESS;
-    if (boot.pmi2) return mp_pmi2_fence();
+    if (boot.pm) return boot.pm->fence();
     if (boot.fd < 0) return fail(MPI_ERR_OTHER, "fence after mp_boot_finalize");
     int rc = send_all("FENCE\n", 6);
     if (rc != MPI_SUCCESS) return rc;
@@ -261,7 +266,7 @@ int mp_boot_get(const char *key, char *value, size_t len)
     if (!boot.initialized) return fail(MPI_ERR_OTHER, "get before mp_boot_init");
     if (!key || !valid_token(key, MP_BOOT_KEY_MAX - 1) || !value || len == 0)
         return fail(MPI_ERR_ARG, "bad key or buffer in get");
-    if (boot.pmi2) return mp_pmi2_get(key, value, len);
+    if (boot.pm) return boot.pm->get(key, value, len);
     const char *found;
     char line[BOOT_LINE_MAX];
     if (boot.singleton) {
@@ -288,7 +293,7 @@ int mp_boot_get(const char *key, char *value, size_t len)
 void mp_boot_finalize(void)
 {
     if (!boot.initialized) return;
-    if (boot.pmi2) mp_pmi2_finalize();
+    if (boot.pm) boot.pm->finalize();
     if (boot.fd >= 0) {
         send_all("FINI\n", 5); /* nothing to do if mpprun is gone */
         close(boot.fd);
@@ -308,7 +313,7 @@ _Noreturn void mp_boot_abort(int code, const char *msg)
     if (!msg) msg = "";
     int status = code & 255;
     if (status == 0) status = 1; /* an abort never reads as success */
-    if (boot.initialized && boot.pmi2) mp_pmi2_abort(status, msg);
+    if (boot.initialized && boot.pm) boot.pm->abort(status, msg);
     if (boot.initialized && boot.fd >= 0) {
         char line[BOOT_LINE_MAX];
         int n = snprintf(line, sizeof line, "ABORT %d ", code);

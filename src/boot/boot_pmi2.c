@@ -1,13 +1,14 @@
 /* Bootstrap through Slurm's PMI-2 (srun --mpi=pmi2): rank, size and the key-value exchange come
  * from libpmi2, loaded at run time so that neither building nor running outside Slurm needs it.
  * The prototypes are those of the PMI-2 API (Slurm's pmi2.h, MPICH's pmi2.h). */
-#include "boot/boot_pmi2.h"
+#include "boot/boot_backend.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot/slurm_list.h"
 #include "mpi.h"
 
 #define PMI2_OK 0
@@ -33,7 +34,7 @@ static int fail(const char *what, int code)
     return MPI_ERR_OTHER;
 }
 
-int mp_pmi2_detect(void)
+static int detect(void)
 {
     return getenv("PMI_FD") != NULL && getenv("PMI_RANK") != NULL;
 }
@@ -66,36 +67,7 @@ static int load(void)
     return MPI_SUCCESS;
 }
 
-/* Ranks of this step on node `node`, from Slurm's compressed list such as "4,2(x3),1". */
-static int tasks_on_node(const char *list, int node)
-{
-    const char *p = list;
-    while (p && *p) {
-        char *end;
-        long n = strtol(p, &end, 10), reps = 1;
-        if (end == p || n < 1) return 0;
-        if (!strncmp(end, "(x", 2)) {
-            reps = strtol(end + 2, &end, 10);
-            if (*end != ')' || reps < 1) return 0;
-            end++;
-        }
-        if (node < reps) return (int)n;
-        node -= (int)reps;
-        p = *end == ',' ? end + 1 : NULL;
-    }
-    return 0;
-}
-
-/* Copies `s` into `out` keeping only characters that are safe in file names. */
-static void sanitize_jobid(const char *s, char *out, size_t len)
-{
-    size_t j = 0;
-    for (; *s && j + 1 < len; s++)
-        out[j++] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *s) ? *s : '_';
-    out[j] = '\0';
-}
-
-int mp_pmi2_init(struct mp_boot_info *info)
+static int init(struct mp_boot_info *info)
 {
     int rc = load();
     if (rc != MPI_SUCCESS) return rc;
@@ -109,18 +81,12 @@ int mp_pmi2_init(struct mp_boot_info *info)
     info->rank = rank;
     info->size = size;
     info->singleton = 0;
-    const char *per_node = getenv("SLURM_STEP_TASKS_PER_NODE"), *node = getenv("SLURM_NODEID");
-    int local = per_node && node ? tasks_on_node(per_node, atoi(node)) : 0;
-    info->local_size = local > 0 ? local : 1;
-    const char *cpus = getenv("SLURM_CPUS_ON_NODE");
-    info->cpus = cpus ? atoi(cpus) : 0;
-    char raw[sizeof info->jobid + PMI2_JOBID_MAX];
-    snprintf(raw, sizeof raw, "slurm-%s", pmi2.jobid);
-    sanitize_jobid(raw, info->jobid, sizeof info->jobid);
+    mp_boot_slurm_local(info);
+    mp_boot_set_jobid(info, "slurm-", pmi2.jobid);
     return MPI_SUCCESS;
 }
 
-int mp_pmi2_put(const char *key, const char *value)
+static int put(const char *key, const char *value)
 {
     if (strlen(key) >= PMI2_KEY_MAX) {
         fprintf(stderr, "msgpass: bootstrap (Slurm PMI-2): key '%s' is longer than PMI-2 allows (%d)\n", key,
@@ -131,13 +97,13 @@ int mp_pmi2_put(const char *key, const char *value)
     return rc == PMI2_OK ? MPI_SUCCESS : fail("PMI2_KVS_Put", rc);
 }
 
-int mp_pmi2_fence(void)
+static int fence(void)
 {
     int rc = pmi2.kvs_fence();
     return rc == PMI2_OK ? MPI_SUCCESS : fail("PMI2_KVS_Fence", rc);
 }
 
-int mp_pmi2_get(const char *key, char *value, size_t len)
+static int get(const char *key, char *value, size_t len)
 {
     int got = 0;
     int rc = pmi2.kvs_get(pmi2.jobid, PMI2_ANY_SOURCE, key, value, (int)len, &got);
@@ -145,15 +111,17 @@ int mp_pmi2_get(const char *key, char *value, size_t len)
     return MPI_SUCCESS;
 }
 
-void mp_pmi2_finalize(void)
+static void finalize(void)
 {
     pmi2.finalize();
 }
 
-_Noreturn void mp_pmi2_abort(int code, const char *msg)
+_Noreturn static void abort_all(int code, const char *msg)
 {
     fprintf(stderr, "msgpass: %s\n", msg);
     fflush(stderr);
     pmi2.abort_job(1, msg);
     exit(code);
 }
+
+const struct mp_boot_backend mp_boot_pmi2 = {detect, init, put, fence, get, finalize, abort_all};

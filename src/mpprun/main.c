@@ -240,7 +240,7 @@ int main(int argc, char **argv)
         puts(MPPRUN_VERSION_TEXT);
         return 0;
     }
-    if (mpprun_read_hostfile(&o, err, sizeof err) < 0) {
+    if (mpprun_read_hostfile(&o, err, sizeof err) < 0 || mpprun_slurm_hosts(&o, err, sizeof err) < 0) {
         mpprun_opts_free(&o);
         return usage_error(err);
     }
@@ -251,6 +251,7 @@ int main(int argc, char **argv)
     }
     struct mpprun_job job = {0};
     job.n = job.size = o.np;
+    job.srun = o.slurm && !o.launch_agent;
     job.tag_output = o.tag_output;
     job.timeout = o.timeout;
     job.stdin_pipe = -1;

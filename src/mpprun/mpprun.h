@@ -109,6 +109,7 @@ struct mpprun_job {
     int nhosts;
     struct mpprun_hostent *hosts;
     int nremote;       /* hosts with proxies */
+    int srun;          /* the remote hosts are Slurm nodes of this job: srun starts their proxies */
     char **node_names; /* --simulate-nodes: one per pretend node */
     int nnodes;
     struct mpprun_listen *listen;
@@ -199,9 +200,15 @@ void mpprun_boot_feed(struct mpprun_job *job, struct mpprun_rank *r, const unsig
 void mpprun_boot_eof(struct mpprun_job *job, struct mpprun_rank *r, const char *why);
 void mpprun_boot_close(struct mpprun_rank *r);
 
+/* slurm.c: inside a Slurm allocation (SLURM_JOB_ID and SLURM_JOB_NODELIST set) and without
+ * --hosts/--hostfile/--simulate-nodes, fills o->hosts with the allocation's nodes, their slots
+ * from SLURM_TASKS_PER_NODE, and sets o->slurm. Returns 1 when it did, 0 when not in Slurm, or
+ * -1 with err. */
+int mpprun_slurm_hosts(struct mpprun_opts *o, char *err, size_t errlen);
+
 /* remote.c: the hosts with proxies, seen from mpprun */
-/* Listens for the proxies and starts one per remote host through the launch agent. Returns 0,
- * or -1 after printing why. */
+/* Listens for the proxies and starts one per remote host through the launch agent, or all of
+ * them with one srun when job->srun. Returns 0, or -1 after printing why. */
 int mpprun_remote_start(struct mpprun_job *job, const char *agent, char **prog_argv, enum mpprun_bind bind);
 /* poll() entries: how many at most, then fills them; events go to mpprun_remote_event. */
 size_t mpprun_remote_max_fds(const struct mpprun_job *job);

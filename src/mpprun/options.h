@@ -22,7 +22,8 @@ struct mpprun_opts {
     const char *hostfile;
     const char *launch_agent;
     int simulate_nodes;        /* 0: off */
-    struct mpprun_host *hosts; /* from --hosts and --hostfile */
+    struct mpprun_host *hosts; /* from --hosts and --hostfile, or the Slurm allocation */
+    int slurm;                 /* hosts are the Slurm allocation's nodes */
     int nhosts;
     char **prog_argv; /* PROGRAM ARGS..., points into argv; NULL-terminated */
 };

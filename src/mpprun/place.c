@@ -75,7 +75,9 @@ int mpprun_place(struct mpprun_job *job, const struct mpprun_opts *o, char *err,
     if (!job->hosts) goto oom;
     if (o->nhosts == 0 && add_host(job, self, 1, cpus_here()) < 0) goto oom;
     for (int i = 0; i < o->nhosts; i++) {
-        int local = mpprun_host_is_local(o->hosts[i].name, self);
+        /* In a batch script (on the allocation's first node) Slurm names that node for us. */
+        const char *node = o->slurm ? getenv("SLURMD_NODENAME") : NULL;
+        int local = mpprun_host_is_local(o->hosts[i].name, self) || (node && !strcmp(node, o->hosts[i].name));
         int slots = o->hosts[i].slots ? o->hosts[i].slots : local ? cpus_here() : 1;
         if (add_host(job, local ? self : o->hosts[i].name, local, slots) < 0) goto oom;
     }

@@ -511,12 +511,37 @@ static void run(int sfd)
     free(who);
 }
 
+/* HOST-INDEX, or (one srun for all nodes) "NAME=INDEX,..." with this node's name from Slurm.
+ * Returns the index, or -1. */
+static long host_index(const char *arg)
+{
+    const char *node = getenv("SLURMD_NODENAME");
+    size_t nlen = node ? strlen(node) : 0;
+    const char *p = arg;
+    if (strchr(arg, '=')) {
+        for (p = NULL; node && *arg; arg += strcspn(arg, ","), arg += *arg == ',')
+            if (!strncmp(arg, node, nlen) && arg[nlen] == '=') {
+                p = arg + nlen + 1;
+                break;
+            }
+        if (!p) return -1;
+    }
+    char *end;
+    long host = strtol(p, &end, 10);
+    int bad_end = *end && (p == arg || *end != ','); /* a bare index ends the argument */
+    return end == p || bad_end || host < 0 || host > MPPRUN_NP_MAX ? -1 : host;
+}
+
 int mpprun_proxy_main(int argc, char **argv)
 {
-    char *end;
-    long host = argc == 4 ? strtol(argv[2], &end, 10) : -1;
-    if (argc != 4 || *end || host < 0 || host > MPPRUN_NP_MAX) {
-        fprintf(stderr, "mpprun: --proxy is started by mpprun itself (usage: mpprun --proxy HOST-INDEX ADDRESSES)\n");
+    long host = argc == 4 ? host_index(argv[2]) : -1;
+    if (host < 0) {
+        if (argc == 4 && strchr(argv[2], '='))
+            fprintf(stderr, "mpprun: --proxy: this node (SLURMD_NODENAME=%s) is not in the host list\n",
+                    getenv("SLURMD_NODENAME") ? getenv("SLURMD_NODENAME") : "unset");
+        else
+            fprintf(stderr,
+                    "mpprun: --proxy is started by mpprun itself (usage: mpprun --proxy HOST-INDEX ADDRESSES)\n");
         return MPPRUN_EXIT_USAGE;
     }
     unsigned char secret[MPPRUN_SECRET_LEN];

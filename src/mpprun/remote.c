@@ -228,17 +228,13 @@ static char **agent_argv(const char *agent, const char *host, const char *self, 
     return argv;
 }
 
-static int launch(struct mpprun_job *job, int h, const char *agent, const char *self)
+/* Starts the agent `argv` with the job secret on its stdin; `hosts` names its hosts in messages.
+ * Returns its pid, or -1. */
+static pid_t start_agent(struct mpprun_job *job, char **argv, const char *hosts)
 {
-    struct mpprun_hostent *e = &job->hosts[h];
-    char index[16], *words = malloc(strlen(agent) + 1);
-    snprintf(index, sizeof index, "%d", h);
-    char **argv = words ? agent_argv(agent, e->name, self, index, job->listen->addrs, words) : NULL;
     int in[2];
-    if (!argv || pipe2(in, O_CLOEXEC) < 0) {
-        fprintf(stderr, "mpprun: cannot start the launch agent for host %s: %s\n", e->name, strerror(errno));
-        free(argv);
-        free(words);
+    if (pipe2(in, O_CLOEXEC) < 0) {
+        fprintf(stderr, "mpprun: cannot start the launch agent for %s: %s\n", hosts, strerror(errno));
         return -1;
     }
     pid_t parent = getpid();
@@ -258,21 +254,71 @@ static int launch(struct mpprun_job *job, int h, const char *agent, const char *
         _exit(MPPRUN_EXIT_NOEXEC);
     }
     close(in[0]);
-    free(argv);
-    free(words);
     if (pid < 0) {
         close(in[1]);
-        fprintf(stderr, "mpprun: cannot start the launch agent for host %s: %s\n", e->name, strerror(errno));
+        fprintf(stderr, "mpprun: cannot start the launch agent for %s: %s\n", hosts, strerror(errno));
         return -1;
     }
     setpgid(pid, pid);
-    e->agent = pid;
     /* The secret travels on the agent's stdin, never on a command line others can read. */
     char line[MPPRUN_SECRET_HEX + 2];
     snprintf(line, sizeof line, "%s\n", job->secret_hex);
     ssize_t sent = write(in[1], line, MPPRUN_SECRET_HEX + 1);
     (void)sent; /* short only when the agent already died: its exit says why */
     close(in[1]);
+    return pid;
+}
+
+static int launch(struct mpprun_job *job, int h, const char *agent, const char *self)
+{
+    struct mpprun_hostent *e = &job->hosts[h];
+    char index[16], *words = malloc(strlen(agent) + 1);
+    snprintf(index, sizeof index, "%d", h);
+    char **argv = words ? agent_argv(agent, e->name, self, index, job->listen->addrs, words) : NULL;
+    pid_t pid = argv ? start_agent(job, argv, e->name) : -1;
+    if (!argv) fprintf(stderr, "mpprun: cannot start the launch agent for host %s: out of memory\n", e->name);
+    free(argv);
+    free(words);
+    if (pid < 0) return -1;
+    e->agent = pid;
+    return 0;
+}
+
+/* One srun starts a proxy on every remote node of the Slurm allocation. Which host index a proxy
+ * serves it finds by its node name (SLURMD_NODENAME) in the list "NAME=INDEX,...". */
+static int launch_srun(struct mpprun_job *job, const char *self)
+{
+    size_t len = 1;
+    for (int h = 0; h < job->nhosts; h++) len += strlen(job->hosts[h].name) + 16;
+    char *nodes = malloc(len), *map = malloc(len), nn[32], ntasks[48];
+    if (!nodes || !map) {
+        free(nodes);
+        free(map);
+        fprintf(stderr, "mpprun: out of memory for the srun command line\n");
+        return -1;
+    }
+    size_t un = 0, um = 0;
+    for (int h = 0; h < job->nhosts; h++) {
+        if (job->hosts[h].state != HOST_LAUNCHING) continue;
+        un += (size_t)snprintf(nodes + un, len - un, "%s%s", un ? "," : "", job->hosts[h].name);
+        um += (size_t)snprintf(map + um, len - um, "%s%s=%d", um ? "," : "", job->hosts[h].name, h);
+    }
+    snprintf(nn, sizeof nn, "--nodes=%d", job->nremote);
+    snprintf(ntasks, sizeof ntasks, "--ntasks=%d", job->nremote);
+    char *nodelist = malloc(un + 16);
+    if (nodelist) snprintf(nodelist, un + 16, "--nodelist=%s", nodes);
+    /* --mpi=none: the proxies are no MPI tasks; --cpu-bind=none and --overlap: a proxy's ranks
+     * may use the whole node, also from inside another step of the job. */
+    char *argv[] = {
+        "srun",       nn,        ntasks, "--ntasks-per-node=1", nodelist, "--mpi=none", "--cpu-bind=none", "--overlap",
+        (char *)self, "--proxy", map,    job->listen->addrs,    NULL};
+    pid_t pid = nodelist ? start_agent(job, argv, nodes) : -1;
+    free(nodelist);
+    free(nodes);
+    free(map);
+    if (pid < 0) return -1;
+    for (int h = 0; h < job->nhosts; h++)
+        if (job->hosts[h].state == HOST_LAUNCHING) job->hosts[h].agent = pid;
     return 0;
 }
 
@@ -283,7 +329,7 @@ int mpprun_remote_start(struct mpprun_job *job, const char *agent, char **prog_a
     if (!job->nremote) return 0;
     job->listen = calloc(1, sizeof *job->listen);
     if (!job->listen) return -1;
-    if (!agent) agent = "ssh";
+    if (!agent) agent = job->srun ? "srun" : "ssh";
     snprintf(job->listen->agent, sizeof job->listen->agent, "%s", agent);
     if (start_listening(job->listen) < 0) return -1;
     char self[PATH_MAX];
@@ -293,8 +339,12 @@ int mpprun_remote_start(struct mpprun_job *job, const char *agent, char **prog_a
         return -1;
     }
     self[n] = '\0';
-    for (int h = 0; h < job->nhosts; h++)
-        if (job->hosts[h].state == HOST_LAUNCHING && launch(job, h, agent, self) < 0) return -1;
+    if (job->srun) {
+        if (launch_srun(job, self) < 0) return -1;
+    } else {
+        for (int h = 0; h < job->nhosts; h++)
+            if (job->hosts[h].state == HOST_LAUNCHING && launch(job, h, agent, self) < 0) return -1;
+    }
     job->connect_by = mpprun_now() + proxy_timeout();
     return 0;
 }
@@ -683,9 +733,11 @@ void mpprun_remote_stdin(struct mpprun_job *job, const void *data, size_t len)
 
 int mpprun_remote_reaped(struct mpprun_job *job, pid_t pid, int status)
 {
-    for (int h = 0; h < job->nhosts; h++) {
+    int found = 0;
+    for (int h = 0; h < job->nhosts; h++) { /* one srun serves several hosts */
         struct mpprun_hostent *e = &job->hosts[h];
-        if (e->agent != pid) continue;
+        if (pid <= 0 || e->agent != pid) continue;
+        found = 1;
         e->agent = 0;
         e->agent_status = status;
         if (e->state == HOST_LAUNCHING) {
@@ -699,9 +751,8 @@ int mpprun_remote_reaped(struct mpprun_job *job, pid_t pid, int status)
             e->state = HOST_DONE;
             forget_ranks(job, h);
         }
-        return 1;
     }
-    return 0;
+    return found;
 }
 
 double mpprun_remote_deadline(const struct mpprun_job *job)
@@ -753,6 +804,16 @@ int mpprun_remote_busy(const struct mpprun_job *job)
     return 0;
 }
 
+/* The agent `pid` has ended: no host waits for it any more (one srun serves several hosts). */
+static void forget_agent(struct mpprun_job *job, pid_t pid, int status)
+{
+    for (int h = 0; h < job->nhosts; h++)
+        if (job->hosts[h].agent == pid) {
+            job->hosts[h].agent = 0;
+            job->hosts[h].agent_status = status;
+        }
+}
+
 void mpprun_remote_finish(struct mpprun_job *job)
 {
     if (!job->listen) return;
@@ -765,7 +826,9 @@ void mpprun_remote_finish(struct mpprun_job *job)
         int left = 0;
         for (int h = 0; h < job->nhosts; h++) {
             struct mpprun_hostent *e = &job->hosts[h];
-            if (e->agent > 0 && waitpid(e->agent, &e->agent_status, WNOHANG) == e->agent) e->agent = 0;
+            pid_t pid = e->agent;
+            int status;
+            if (pid > 0 && waitpid(pid, &status, WNOHANG) == pid) forget_agent(job, pid, status);
             left += e->agent > 0;
         }
         if (!left || mpprun_now() >= until) break;
@@ -773,10 +836,12 @@ void mpprun_remote_finish(struct mpprun_job *job)
     }
     for (int h = 0; h < job->nhosts; h++) {
         struct mpprun_hostent *e = &job->hosts[h];
-        if (e->agent <= 0) continue;
-        kill(-e->agent, SIGKILL);
-        waitpid(e->agent, NULL, 0);
-        e->agent = 0;
+        pid_t pid = e->agent;
+        if (pid <= 0) continue;
+        kill(-pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        forget_agent(job, pid, status);
     }
     free(job->listen);
     job->listen = NULL;
