@@ -28,7 +28,7 @@ rc=$?
 out=$(in_small_shm 64k "$mpprun" -n 4 --timeout 100 "$prog" 2>&1)
 rc=$?
 [ $rc -eq 20 ] || fail "4 ranks with 64 KiB in /dev/shm: exit code $rc, expected 20 (MPI_ERR_NO_MEM):"
-echo "$out" | grep -q 'MPI_Init: start-up failed' && echo "$out" | grep -q 'shm: /dev/shm has 65536 bytes free' ||
+echo "$out" | grep -q 'MPI_Init: start-up failed' && echo "$out" | grep -q 'shm: /dev/shm has [0-9]* bytes free' ||
     fail "4 ranks with 64 KiB in /dev/shm: no message naming MPI_Init and /dev/shm:"
 echo "$out" | grep -q '^mpprun: doctor: shm *problem:' || fail "the failed job's report has no shm problem:"
 
