@@ -15,7 +15,6 @@
 #define PMIX_SUCCESS 0
 #define PMIX_MAX_NSLEN 255
 #define PMIX_MAX_KEYLEN 511
-#define PMIX_RANK_UNDEF UINT32_MAX
 #define PMIX_RANK_WILDCARD (UINT32_MAX - 1)
 #define PMIX_GLOBAL 3 /* pmix_scope_t: visible to every process of the job */
 enum { PMIX_BOOL = 1, PMIX_STRING = 3, PMIX_INT = 6, PMIX_UINT16 = 13, PMIX_UINT32 = 14 };
@@ -168,29 +167,35 @@ static int fence(void)
     return rc == PMIX_SUCCESS ? MPI_SUCCESS : fail("PMIx_Fence", rc);
 }
 
-/* The rank that published `key`: our keys end in "-RANK", except job-wide ones put by any rank. */
+/* The rank that published `key` as a guess: our keys end in "-RANK", except job-wide ones. */
 static uint32_t key_owner(const char *key)
 {
     const char *dash = strrchr(key, '-');
-    if (!dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1)) return PMIX_RANK_UNDEF;
+    if (!dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1)) return 0;
     long r = strtol(dash + 1, NULL, 10);
-    return r < pmix.size ? (uint32_t)r : PMIX_RANK_UNDEF;
+    return r < pmix.size ? (uint32_t)r : 0;
 }
 
-static int get(const char *key, char *value, size_t len)
+/* PMIx keys belong to the rank that put them: the likely owner is asked first, then every rank. */
+static pmix_value_t *lookup(const char *key)
 {
     pmix_proc_t from = pmix.me;
     pmix_value_t *v = NULL;
     /* The fence collected all data: look only here, never wait for a key nobody put. */
     pmix_info_t optional = flag_info("pmix.optional");
-    from.rank = key_owner(key);
-    int rc = pmix.get(&from, key, &optional, 1, &v);
-    if (rc != PMIX_SUCCESS && from.rank != PMIX_RANK_UNDEF) {
-        from.rank = PMIX_RANK_UNDEF;
-        rc = pmix.get(&from, key, &optional, 1, &v);
-    }
-    if (rc != PMIX_SUCCESS || !v) return MPI_ERR_OTHER;
-    rc = MPI_SUCCESS;
+    uint32_t first = key_owner(key);
+    from.rank = first;
+    if (pmix.get(&from, key, &optional, 1, &v) == PMIX_SUCCESS && v) return v;
+    for (from.rank = 0; from.rank < (uint32_t)pmix.size; from.rank++)
+        if (from.rank != first && pmix.get(&from, key, &optional, 1, &v) == PMIX_SUCCESS && v) return v;
+    return NULL;
+}
+
+static int get(const char *key, char *value, size_t len)
+{
+    pmix_value_t *v = lookup(key);
+    if (!v) return MPI_ERR_OTHER;
+    int rc = MPI_SUCCESS;
     if (v->type != PMIX_STRING || !v->data.string)
         rc = MPI_ERR_INTERN;
     else if (strlen(v->data.string) >= len)
