@@ -4,8 +4,8 @@
 # configuration, then:
 #   1. srun --mpi=M -n 4 HELLO        every rank reports rank/size correctly
 #   2. srun --mpi=M -n 4 P2P_TEST     a point-to-point test passes
-#      (1 and 2 for M = pmix, then pmi2, 2 also with MSGPASS_TRANSPORTS=tcp; without its PMIx back end a rank would refuse to start:
-#      srun --mpi=pmix sets no PMI_FD)
+#      (1 and 2 for M = pmix, then pmi2; 2 also with MSGPASS_TRANSPORTS=tcp. Without its PMIx
+#      back end a rank would refuse to start: srun --mpi=pmix sets no PMI_FD)
 #   3. srun -n 2 --mpi=none HELLO     fails with the message that names the missing PMI plugin
 #   4. salloc -N1 -n4 MPPRUN -n 4 HELLO   mpprun takes the allocation's node and starts its proxy
 #      there with srun (a job step of the allocation)
