@@ -23,6 +23,9 @@ for tool in munged slurmctld slurmd srun sinfo; do
 done
 [ "$(id -u)" = 0 ] || { echo "slurm_test: SKIP: slurmd must run as root"; exit 77; }
 
+# Under AddressSanitizer: libpmix's own start-up allocations are not the ranks' leaks.
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "$0")" && pwd)/lsan-pmix.supp"
+
 work=$(mktemp -d /tmp/msgpass-slurm.XXXXXX)
 chmod 755 "$work"
 # The daemons run in the foreground as this script's children, so they can be stopped for sure:
