@@ -2,7 +2,6 @@
  * exchange come from libpmix, loaded at run time so that neither building nor running elsewhere
  * needs it. The few types below are the fixed PMIx ABI (pmix_common.h of OpenPMIx 2 to 5): only
  * the members read or written here are spelled out, the unions keep their full size. */
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,30 +68,15 @@ static int detect(void)
 
 static int load(void)
 {
-    const char *names[] = {"libpmix.so.2", "libpmix.so"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !pmix.lib; i++) pmix.lib = dlopen(names[i], RTLD_NOW);
-    if (!pmix.lib) {
-        fprintf(stderr,
-                "msgpass: bootstrap: this rank was started with PMIx (PMIX_RANK is set) but libpmix.so.2 cannot be "
-                "loaded (%s); install the PMIx library (Debian: libpmix2) on the compute nodes\n",
-                dlerror());
-        return MPI_ERR_OTHER;
-    }
-    struct {
-        const char *name;
-        void **fn;
-    } syms[] = {{"PMIx_Init", (void **)&pmix.init},       {"PMIx_Finalize", (void **)&pmix.finalize},
-                {"PMIx_Abort", (void **)&pmix.abort_job}, {"PMIx_Put", (void **)&pmix.put},
-                {"PMIx_Commit", (void **)&pmix.commit},   {"PMIx_Fence", (void **)&pmix.fence},
-                {"PMIx_Get", (void **)&pmix.get},         {"PMIx_Error_string", (void **)&pmix.error_string}};
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        *syms[i].fn = dlsym(pmix.lib, syms[i].name);
-        if (!*syms[i].fn) {
-            fprintf(stderr, "msgpass: bootstrap: libpmix lacks %s\n", syms[i].name);
-            return MPI_ERR_OTHER;
-        }
-    }
-    return MPI_SUCCESS;
+    static const struct mp_boot_lib lib = {
+        {"libpmix.so.2", "libpmix.so"}, "PMIx", "PMIX_RANK", "the PMIx library (Debian: libpmix2)"};
+    const struct mp_boot_sym syms[] = {
+        {"PMIx_Init", (void **)&pmix.init},       {"PMIx_Finalize", (void **)&pmix.finalize},
+        {"PMIx_Abort", (void **)&pmix.abort_job}, {"PMIx_Put", (void **)&pmix.put},
+        {"PMIx_Commit", (void **)&pmix.commit},   {"PMIx_Fence", (void **)&pmix.fence},
+        {"PMIx_Get", (void **)&pmix.get},         {"PMIx_Error_string", (void **)&pmix.error_string}};
+    pmix.lib = mp_boot_load(&lib, syms, sizeof syms / sizeof syms[0]);
+    return pmix.lib ? MPI_SUCCESS : MPI_ERR_OTHER;
 }
 
 static void value_free(pmix_value_t *v)
