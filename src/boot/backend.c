@@ -1,4 +1,6 @@
 /* What the process-manager back ends share (boot_backend.h). */
+#include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +8,29 @@
 #include "boot/slurm_list.h"
 
 #define NODES_MAX 65536
+
+void *mp_boot_load(const struct mp_boot_lib *lib, const struct mp_boot_sym *syms, size_t nsyms)
+{
+    void *h = NULL;
+    for (size_t i = 0; i < sizeof lib->files / sizeof lib->files[0] && lib->files[i] && !h; i++)
+        h = dlopen(lib->files[i], RTLD_NOW);
+    if (!h) {
+        fprintf(stderr,
+                "msgpass: bootstrap: this rank was started with %s (%s is set) but %s cannot be loaded (%s); "
+                "install %s on the compute nodes\n",
+                lib->manager, lib->env, lib->files[0], dlerror(), lib->package);
+        return NULL;
+    }
+    for (size_t i = 0; i < nsyms; i++) {
+        *syms[i].fn = dlsym(h, syms[i].name);
+        if (!*syms[i].fn) {
+            fprintf(stderr, "msgpass: bootstrap: %s lacks %s\n", lib->files[0], syms[i].name);
+            dlclose(h);
+            return NULL;
+        }
+    }
+    return h;
+}
 
 static size_t append_safe(char *out, size_t j, size_t len, const char *s)
 {

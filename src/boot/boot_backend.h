@@ -26,6 +26,22 @@ extern const struct mp_boot_backend mp_boot_pmi2;
  * that is not safe in a file name replaced by '_'. */
 void mp_boot_set_jobid(struct mp_boot_info *info, const char *prefix, const char *raw);
 
+/* A process-manager library: the file names dlopen tries in turn, and the functions to resolve. */
+struct mp_boot_sym {
+    const char *name;
+    void **fn;
+};
+struct mp_boot_lib {
+    const char *files[2];
+    const char *manager; /* "PMIx", for messages */
+    const char *env;     /* the variable that showed the manager started us */
+    const char *package; /* what to install (Debian's package) */
+};
+
+/* Loads `lib` and resolves every symbol. Returns the handle, or NULL after saying on stderr what
+ * is missing and what to install. */
+void *mp_boot_load(const struct mp_boot_lib *lib, const struct mp_boot_sym *syms, size_t nsyms);
+
 /* info->local_size and info->cpus from the environment srun gives its tasks. */
 void mp_boot_slurm_local(struct mp_boot_info *info);
 

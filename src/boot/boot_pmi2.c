@@ -3,7 +3,6 @@
  * The prototypes are those of the PMI-2 API (Slurm's pmi2.h, MPICH's pmi2.h). */
 #include "boot/boot_backend.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,30 +40,15 @@ static int detect(void)
 
 static int load(void)
 {
-    const char *names[] = {"libpmi2.so.0", "libpmi2.so"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !pmi2.lib; i++) pmi2.lib = dlopen(names[i], RTLD_NOW);
-    if (!pmi2.lib) {
-        fprintf(stderr,
-                "msgpass: bootstrap: srun started this rank with PMI-2 (PMI_FD is set) but libpmi2.so.0 cannot be "
-                "loaded (%s); install Slurm's libpmi2 (Debian: libpmi2-0) on the compute nodes\n",
-                dlerror());
-        return MPI_ERR_OTHER;
-    }
-    struct {
-        const char *name;
-        void **fn;
-    } syms[] = {{"PMI2_Init", (void **)&pmi2.init},       {"PMI2_Finalize", (void **)&pmi2.finalize},
-                {"PMI2_Abort", (void **)&pmi2.abort_job}, {"PMI2_Job_GetId", (void **)&pmi2.job_getid},
-                {"PMI2_KVS_Put", (void **)&pmi2.kvs_put}, {"PMI2_KVS_Fence", (void **)&pmi2.kvs_fence},
-                {"PMI2_KVS_Get", (void **)&pmi2.kvs_get}};
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        *syms[i].fn = dlsym(pmi2.lib, syms[i].name);
-        if (!*syms[i].fn) {
-            fprintf(stderr, "msgpass: bootstrap: libpmi2 lacks %s\n", syms[i].name);
-            return MPI_ERR_OTHER;
-        }
-    }
-    return MPI_SUCCESS;
+    static const struct mp_boot_lib lib = {
+        {"libpmi2.so.0", "libpmi2.so"}, "Slurm's PMI-2", "PMI_FD", "Slurm's libpmi2 (Debian: libpmi2-0)"};
+    const struct mp_boot_sym syms[] = {
+        {"PMI2_Init", (void **)&pmi2.init},       {"PMI2_Finalize", (void **)&pmi2.finalize},
+        {"PMI2_Abort", (void **)&pmi2.abort_job}, {"PMI2_Job_GetId", (void **)&pmi2.job_getid},
+        {"PMI2_KVS_Put", (void **)&pmi2.kvs_put}, {"PMI2_KVS_Fence", (void **)&pmi2.kvs_fence},
+        {"PMI2_KVS_Get", (void **)&pmi2.kvs_get}};
+    pmi2.lib = mp_boot_load(&lib, syms, sizeof syms / sizeof syms[0]);
+    return pmi2.lib ? MPI_SUCCESS : MPI_ERR_OTHER;
 }
 
 static int init(struct mp_boot_info *info)

@@ -2,7 +2,6 @@
  * exchange come from libpmix, loaded at run time so that neither building nor running elsewhere
  * needs it. The few types below are the fixed PMIx ABI (pmix_common.h of OpenPMIx 2 to 5): only
  * the members read or written here are spelled out, the unions keep their full size. */
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +14,6 @@
 #define PMIX_SUCCESS 0
 #define PMIX_MAX_NSLEN 255
 #define PMIX_MAX_KEYLEN 511
-#define PMIX_RANK_UNDEF UINT32_MAX
 #define PMIX_RANK_WILDCARD (UINT32_MAX - 1)
 #define PMIX_GLOBAL 3 /* pmix_scope_t: visible to every process of the job */
 enum { PMIX_BOOL = 1, PMIX_STRING = 3, PMIX_INT = 6, PMIX_UINT16 = 13, PMIX_UINT32 = 14 };
@@ -70,30 +68,15 @@ static int detect(void)
 
 static int load(void)
 {
-    const char *names[] = {"libpmix.so.2", "libpmix.so"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !pmix.lib; i++) pmix.lib = dlopen(names[i], RTLD_NOW);
-    if (!pmix.lib) {
-        fprintf(stderr,
-                "msgpass: bootstrap: this rank was started with PMIx (PMIX_RANK is set) but libpmix.so.2 cannot be "
-                "loaded (%s); install the PMIx library (Debian: libpmix2) on the compute nodes\n",
-                dlerror());
-        return MPI_ERR_OTHER;
-    }
-    struct {
-        const char *name;
-        void **fn;
-    } syms[] = {{"PMIx_Init", (void **)&pmix.init},       {"PMIx_Finalize", (void **)&pmix.finalize},
-                {"PMIx_Abort", (void **)&pmix.abort_job}, {"PMIx_Put", (void **)&pmix.put},
-                {"PMIx_Commit", (void **)&pmix.commit},   {"PMIx_Fence", (void **)&pmix.fence},
-                {"PMIx_Get", (void **)&pmix.get},         {"PMIx_Error_string", (void **)&pmix.error_string}};
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        *syms[i].fn = dlsym(pmix.lib, syms[i].name);
-        if (!*syms[i].fn) {
-            fprintf(stderr, "msgpass: bootstrap: libpmix lacks %s\n", syms[i].name);
-            return MPI_ERR_OTHER;
-        }
-    }
-    return MPI_SUCCESS;
+    static const struct mp_boot_lib lib = {
+        {"libpmix.so.2", "libpmix.so"}, "PMIx", "PMIX_RANK", "the PMIx library (Debian: libpmix2)"};
+    const struct mp_boot_sym syms[] = {
+        {"PMIx_Init", (void **)&pmix.init},       {"PMIx_Finalize", (void **)&pmix.finalize},
+        {"PMIx_Abort", (void **)&pmix.abort_job}, {"PMIx_Put", (void **)&pmix.put},
+        {"PMIx_Commit", (void **)&pmix.commit},   {"PMIx_Fence", (void **)&pmix.fence},
+        {"PMIx_Get", (void **)&pmix.get},         {"PMIx_Error_string", (void **)&pmix.error_string}};
+    pmix.lib = mp_boot_load(&lib, syms, sizeof syms / sizeof syms[0]);
+    return pmix.lib ? MPI_SUCCESS : MPI_ERR_OTHER;
 }
 
 static void value_free(pmix_value_t *v)
@@ -168,29 +151,35 @@ static int fence(void)
     return rc == PMIX_SUCCESS ? MPI_SUCCESS : fail("PMIx_Fence", rc);
 }
 
-/* The rank that published `key`: our keys end in "-RANK", except job-wide ones put by any rank. */
+/* The rank that published `key` as a guess: our keys end in "-RANK", except job-wide ones. */
 static uint32_t key_owner(const char *key)
 {
     const char *dash = strrchr(key, '-');
-    if (!dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1)) return PMIX_RANK_UNDEF;
+    if (!dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1)) return 0;
     long r = strtol(dash + 1, NULL, 10);
-    return r < pmix.size ? (uint32_t)r : PMIX_RANK_UNDEF;
+    return r < pmix.size ? (uint32_t)r : 0;
 }
 
-static int get(const char *key, char *value, size_t len)
+/* PMIx keys belong to the rank that put them: the likely owner is asked first, then every rank. */
+static pmix_value_t *lookup(const char *key)
 {
     pmix_proc_t from = pmix.me;
     pmix_value_t *v = NULL;
     /* The fence collected all data: look only here, never wait for a key nobody put. */
     pmix_info_t optional = flag_info("pmix.optional");
-    from.rank = key_owner(key);
-    int rc = pmix.get(&from, key, &optional, 1, &v);
-    if (rc != PMIX_SUCCESS && from.rank != PMIX_RANK_UNDEF) {
-        from.rank = PMIX_RANK_UNDEF;
-        rc = pmix.get(&from, key, &optional, 1, &v);
-    }
-    if (rc != PMIX_SUCCESS || !v) return MPI_ERR_OTHER;
-    rc = MPI_SUCCESS;
+    uint32_t first = key_owner(key);
+    from.rank = first;
+    if (pmix.get(&from, key, &optional, 1, &v) == PMIX_SUCCESS && v) return v;
+    for (from.rank = 0; from.rank < (uint32_t)pmix.size; from.rank++)
+        if (from.rank != first && pmix.get(&from, key, &optional, 1, &v) == PMIX_SUCCESS && v) return v;
+    return NULL;
+}
+
+static int get(const char *key, char *value, size_t len)
+{
+    pmix_value_t *v = lookup(key);
+    if (!v) return MPI_ERR_OTHER;
+    int rc = MPI_SUCCESS;
     if (v->type != PMIX_STRING || !v->data.string)
         rc = MPI_ERR_INTERN;
     else if (strlen(v->data.string) >= len)
