@@ -157,6 +157,11 @@ void mp_hang_init(int rank, const char *jobid, int singleton)
     mp_hang_blk = b;
 }
 
+void mp_hang_started(void)
+{
+    mp_hang_blk->started = 1;
+}
+
 void mp_hang_finalize(void)
 {
     struct mp_hang_block *b = mp_hang_blk;

@@ -53,6 +53,8 @@ void mp_hang_sleeping(void);
 
 /* Maps this rank's block (MPI_Init, after the bootstrap): nothing for a singleton. */
 void mp_hang_init(int rank, const char *jobid, int singleton);
+/* MPI_Init is done. */
+void mp_hang_started(void);
 /* MPI_Finalize is done: removes the block (nothing can hang any more). */
 void mp_hang_finalize(void);
 

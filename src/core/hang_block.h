@@ -54,7 +54,7 @@ struct mp_hang_block {
     uint32_t snap_seq; /* the call the snapshot belongs to */
     int64_t snap_ns;   /* CLOCK_MONOTONIC of the snapshot */
     uint32_t npending; /* active requests (only the first MP_HANG_PENDING are listed) */
-    uint32_t pad;
+    uint32_t started;  /* MPI_Init has returned */
     char comm_name[MP_HANG_OBJ_LEN];
     char dtype_name[MP_HANG_OBJ_LEN];
     struct mp_hang_req pending[MP_HANG_PENDING];

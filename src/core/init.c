@@ -134,6 +134,7 @@ int mp_init(int required, int *provided)
     if (*provided < MPI_THREAD_SINGLE) *provided = MPI_THREAD_SINGLE;
     mp_g.thread_level = *provided;
     mp_g.initialized = 1;
+    mp_hang_started();
     return MPI_SUCCESS;
 }
 

@@ -75,6 +75,7 @@ int mpprun_hang_read(const char *jobid, int rank, struct mpprun_hang *h)
         return -1;
     }
     h->known = 1;
+    h->started = b->started != 0;
     if (b->call >= 1 && b->call <= b->nnames && b->call <= MP_HANG_NAMES)
         memcpy(h->call, b->names[b->call - 1], sizeof h->call);
     double now = now_s();
@@ -225,6 +226,8 @@ static void state_of(const struct mpprun_rank *r, char *buf, size_t len)
         snprintf(buf, len, "MPI_Init (waiting for the other ranks to start)");
     else if (r->did_fini)
         snprintf(buf, len, "finished MPI_Finalize, not exited");
+    else if (h && h->known && !h->started)
+        snprintf(buf, len, "in MPI_Init (starting the transports)");
     else if (h && h->known && *h->call)
         snprintf(buf, len, "running outside MPI (last call %s)", h->call);
     else if (r->did_put)

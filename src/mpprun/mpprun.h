@@ -46,9 +46,9 @@ struct mpprun_hang {
     int32_t known;    /* the block was read */
     int32_t blocked;  /* sleeping in a blocking wait of its current call */
     int32_t has_args; /* peer, tag, count and dtype are the call's */
+    int32_t started;  /* MPI_Init has returned */
     int32_t peer, tag, count;
     uint32_t npending, nlisted;
-    uint32_t pad;
     double since; /* s the call has waited */
     char call[MP_HANG_NAME_LEN];
     char comm[MP_HANG_OBJ_LEN];
