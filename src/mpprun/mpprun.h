@@ -282,6 +282,9 @@ const char *mpprun_rank_where(const struct mpprun_rank *r, char *buf, size_t len
 int mpprun_index_pids(struct mpprun_job *job);
 /* Unlinks /dev/shm/msgpass-<jobid>* */
 void mpprun_cleanup_shm(const char *jobid);
+/* Unlinks only those of job's ranks (msgpass-<jobid>...-<rank>): what a proxy removes, as hosts
+ * that share /dev/shm (network namespaces, a local launch agent) also hold other hosts' files. */
+void mpprun_cleanup_ranks_shm(const struct mpprun_job *job);
 int mpprun_exit_code(const struct mpprun_job *job);
 
 #endif

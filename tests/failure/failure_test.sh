@@ -24,7 +24,7 @@ expect_no_leftovers() {
     local job pid i left
     job=$(job_of)
     [ -n "$job" ] || die "the program printed no job id"
-    for i in $(seq 1 100); do
+    for i in $(seq 1 200); do
         left=""
         for p in /proc/[0-9]*; do
             [ "$(cat "$p/stat" 2>/dev/null | sed 's/.*) \(.\).*/\1/')" = Z ] && continue
@@ -35,7 +35,7 @@ expect_no_leftovers() {
             ls /dev/shm 2>/dev/null | grep -q "^$pid:" && left="$left /dev/shm/$pid:*"
         done
         [ -z "$left" ] && return 0
-        sleep 0.05
+        sleep 0.1
     done
     die "left behind:$left"
 }
