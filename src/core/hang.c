@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -128,9 +129,11 @@ void mp_hang_sleeping(void)
     snapshot(b, now);
 }
 
-void mp_hang_init(int rank, const char *jobid, int singleton)
+void mp_hang_init(int rank, const char *jobid)
 {
-    if (singleton) return;
+    /* Only mpprun (or its proxy) reads the block and removes it after a crash: a singleton or a
+     * rank started by srun would leave it behind. */
+    if (!getenv("MSGPASS_BOOT_FD")) return;
     snprintf(path, sizeof path, "/dev/shm/msgpass-%s-hang-%d", jobid, rank);
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || ftruncate(fd, sizeof(struct mp_hang_block)) < 0) {
