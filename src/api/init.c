@@ -82,6 +82,7 @@ int PMPI_Is_thread_main(int *flag)
 MP_WEAK_ALIAS(Abort)
 int PMPI_Abort(MPI_Comm comm, int errorcode)
 {
+    mp_hang_enter("MPI_Abort");
     char msg[160];
     snprintf(msg, sizeof msg, "MPI_Abort(%s, %d) called by rank %d", comm == MPI_COMM_WORLD ? "MPI_COMM_WORLD" : "comm",
              errorcode, mp_g.world_rank);

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -21,10 +22,9 @@ struct mp_hang_slot mp_hang_cache[MP_HANG_CACHE];
 static char path[160];
 static const struct mp_request *waited;
 static uint32_t waited_seq;
-static uint32_t sleeps; /* sleeps since the last snapshot */
-
-/* A snapshot every this many sleeps of the idle loop (each up to a millisecond or so). */
-#define SNAPSHOT_EVERY 64
+/* A sleeping rank rewrites its snapshot this often (a reader takes one older than
+ * MP_HANG_FRESH_S as a rank that has left its wait). */
+#define SNAPSHOT_NS 100000000
 
 uint32_t mp_hang_register(const char *call)
 {
@@ -97,7 +97,7 @@ static void add_pending(const struct mp_request *r, void *arg)
     name_of_dtype(r->dtype, q->dtype);
 }
 
-static void snapshot(struct mp_hang_block *b)
+static void snapshot(struct mp_hang_block *b, int64_t now)
 {
     __atomic_store_n(&b->snap_gen, b->snap_gen + 1, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE);
@@ -110,7 +110,7 @@ static void snapshot(struct mp_hang_block *b)
     name_of_dtype(b->args_seq == b->seq ? (MPI_Datatype)b->dtype : 0, b->dtype_name);
     mp_req_each(add_pending, b);
     b->snap_seq = b->seq;
-    b->snap_ns = now_ns();
+    b->snap_ns = now;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     __atomic_store_n(&b->snap_gen, b->snap_gen + 1, __ATOMIC_RELAXED);
 }
@@ -119,19 +119,21 @@ void mp_hang_sleeping(void)
 {
     struct mp_hang_block *b = mp_hang_blk;
     if (b == &local_blk) return;
+    int64_t now = now_ns();
     if (b->wait_seq != b->seq || b->wait_since_ns == 0) {
         b->wait_seq = b->seq;
-        b->wait_since_ns = now_ns();
-        sleeps = SNAPSHOT_EVERY;
+        b->wait_since_ns = now;
+    } else if (b->snap_seq == b->seq && now - b->snap_ns < SNAPSHOT_NS) {
+        return;
     }
-    if (++sleeps < SNAPSHOT_EVERY) return;
-    sleeps = 0;
-    snapshot(b);
+    snapshot(b, now);
 }
 
-void mp_hang_init(int rank, const char *jobid, int singleton)
+void mp_hang_init(int rank, const char *jobid)
 {
-    if (singleton) return;
+    /* Only mpprun (or its proxy) reads the block and removes it after a crash: a singleton or a
+     * rank started by srun would leave it behind. */
+    if (!getenv("MSGPASS_BOOT_FD")) return;
     snprintf(path, sizeof path, "/dev/shm/msgpass-%s-hang-%d", jobid, rank);
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || ftruncate(fd, sizeof(struct mp_hang_block)) < 0) {
@@ -155,6 +157,11 @@ void mp_hang_init(int rank, const char *jobid, int singleton)
     __atomic_thread_fence(__ATOMIC_RELEASE);
     b->magic = MP_HANG_MAGIC;
     mp_hang_blk = b;
+}
+
+void mp_hang_started(void)
+{
+    mp_hang_blk->started = 1;
 }
 
 void mp_hang_finalize(void)

@@ -51,8 +51,10 @@ void mp_hang_waits_for(const struct mp_request *r);
  * then. */
 void mp_hang_sleeping(void);
 
-/* Maps this rank's block (MPI_Init, after the bootstrap): nothing for a singleton. */
-void mp_hang_init(int rank, const char *jobid, int singleton);
+/* Maps this rank's block (MPI_Init, after the bootstrap) when mpprun started the rank. */
+void mp_hang_init(int rank, const char *jobid);
+/* MPI_Init is done. */
+void mp_hang_started(void);
 /* MPI_Finalize is done: removes the block (nothing can hang any more). */
 void mp_hang_finalize(void);
 

@@ -14,7 +14,7 @@
 #define MP_HANG_NAME_LEN 32     /* per call name, NUL included (longer ones are cut) */
 #define MP_HANG_OBJ_LEN 48      /* communicator and datatype names, NUL included */
 #define MP_HANG_PENDING 16      /* pending requests listed in a snapshot */
-#define MP_HANG_FRESH_S 1.0     /* a snapshot older than this while the call is unchanged: not blocked */
+#define MP_HANG_FRESH_S 2.0     /* a snapshot older than this while the call is unchanged: not blocked */
 #define MP_HANG_ANY_SOURCE (-2) /* MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_PROC_NULL as in mpi.h */
 #define MP_HANG_ANY_TAG (-1)
 #define MP_HANG_PROC_NULL (-3)
@@ -54,7 +54,7 @@ struct mp_hang_block {
     uint32_t snap_seq; /* the call the snapshot belongs to */
     int64_t snap_ns;   /* CLOCK_MONOTONIC of the snapshot */
     uint32_t npending; /* active requests (only the first MP_HANG_PENDING are listed) */
-    uint32_t pad;
+    uint32_t started;  /* MPI_Init has returned */
     char comm_name[MP_HANG_OBJ_LEN];
     char dtype_name[MP_HANG_OBJ_LEN];
     struct mp_hang_req pending[MP_HANG_PENDING];

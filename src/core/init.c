@@ -108,7 +108,7 @@ int mp_init(int required, int *provided)
     mp_g.world_size = boot.size;
     snprintf(mp_g.jobid, sizeof mp_g.jobid, "%s", boot.jobid);
     mp_hang_enter("MPI_Init");
-    mp_hang_init(boot.rank, boot.jobid, boot.singleton);
+    mp_hang_init(boot.rank, boot.jobid);
     const char *node = getenv("MSGPASS_HOSTNAME"); /* mpprun --simulate-nodes: a pretend node */
     if (node && *node)
         snprintf(mp_g.hostname, sizeof mp_g.hostname, "%s", node);
@@ -138,6 +138,7 @@ int mp_init(int required, int *provided)
     if (*provided < MPI_THREAD_SINGLE) *provided = MPI_THREAD_SINGLE;
     mp_g.thread_level = *provided;
     mp_g.initialized = 1;
+    mp_hang_started();
     return MPI_SUCCESS;
 }
 

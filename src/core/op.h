@@ -10,8 +10,8 @@
 
 /* MPI_SUCCESS when `op` may be applied to elements of predefined `base` type (a user op may be
  * applied to any type), else the error class (MPI_ERR_OP for an unknown op or one not defined
- * on that type, MPI_ERR_TYPE for a base that is not a predefined type). MPI_REPLACE and MPI_NO_OP pass for every predefined type:
- * whether a call may use them at all (only accumulate-style calls may) is the caller's rule. */
+ * on that type, MPI_ERR_TYPE for a base that is not a predefined type). MPI_REPLACE and MPI_NO_OP pass for every
+ * predefined type: whether a call may use them at all (only accumulate-style calls may) is the caller's rule. */
 int mp_op_check(MPI_Op op, MPI_Datatype base);
 
 /* inout[i] = in[i] op inout[i] for `count` elements of predefined type `base`. The caller has

@@ -75,6 +75,7 @@ int mpprun_hang_read(const char *jobid, int rank, struct mpprun_hang *h)
         return -1;
     }
     h->known = 1;
+    h->started = b->started != 0;
     if (b->call >= 1 && b->call <= b->nnames && b->call <= MP_HANG_NAMES)
         memcpy(h->call, b->names[b->call - 1], sizeof h->call);
     double now = now_s();
@@ -225,6 +226,8 @@ static void state_of(const struct mpprun_rank *r, char *buf, size_t len)
         snprintf(buf, len, "MPI_Init (waiting for the other ranks to start)");
     else if (r->did_fini)
         snprintf(buf, len, "finished MPI_Finalize, not exited");
+    else if (h && h->known && !h->started)
+        snprintf(buf, len, "in MPI_Init (starting the transports)");
     else if (h && h->known && *h->call)
         snprintf(buf, len, "running outside MPI (last call %s)", h->call);
     else if (r->did_put)
@@ -383,11 +386,14 @@ void mpprun_hang_report(struct mpprun_job *job)
 
 static void last_call(const struct mpprun_rank *r, char *buf, size_t len)
 {
-    if (r->aborted)
+    int known = r->hang && r->hang->known && *r->hang->call;
+    if (r->aborted && known && strcmp(r->hang->call, "MPI_Abort"))
+        snprintf(buf, len, "%s (failed there: aborted the job)", r->hang->call); /* fatal error handler */
+    else if (r->aborted)
         snprintf(buf, len, "MPI_Abort");
     else if (r->did_fini)
         snprintf(buf, len, "MPI_Finalize (completed)");
-    else if (r->hang && r->hang->known && *r->hang->call)
+    else if (known)
         snprintf(buf, len, "%s", r->hang->call);
     else if (r->did_put)
         snprintf(buf, len, "MPI_Init");
@@ -401,7 +407,7 @@ void mpprun_last_calls(const struct mpprun_job *job)
     for (int i = 0; i < job->n; i++)
         reached |= job->ranks[i].did_put || (job->ranks[i].hang && job->ranks[i].hang->known);
     int *ranks = malloc((size_t)job->n * sizeof *ranks);
-    char(*calls)[64] = malloc((size_t)job->n * sizeof *calls);
+    char(*calls)[96] = malloc((size_t)job->n * sizeof *calls);
     char *list = malloc(16 * (size_t)job->n + 16);
     if (!reached || !ranks || !calls || !list) { /* a program that never called MPI has nothing to say */
         free(ranks);

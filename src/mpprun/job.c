@@ -189,7 +189,18 @@ void mpprun_reap(struct mpprun_job *job)
     }
 }
 
-void mpprun_cleanup_shm(const char *jobid)
+/* Whether `name` ends in "-<rank>" of one of job's ranks. */
+static int names_own_rank(const struct mpprun_job *job, const char *name)
+{
+    const char *dash = strrchr(name, '-');
+    if (!dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1)) return 0;
+    long rank = strtol(dash + 1, NULL, 10);
+    for (int i = 0; i < job->n; i++)
+        if (job->ranks[i].rank == rank) return 1;
+    return 0;
+}
+
+static void cleanup_shm(const char *jobid, const struct mpprun_job *only)
 {
     char prefix[96];
     int plen = snprintf(prefix, sizeof prefix, "msgpass-%s", jobid);
@@ -199,8 +210,19 @@ void mpprun_cleanup_shm(const char *jobid)
     int dfd = dirfd(d);
     struct dirent *e;
     while ((e = readdir(d)))
-        if (!strncmp(e->d_name, prefix, (size_t)plen)) unlinkat(dfd, e->d_name, 0);
+        if (!strncmp(e->d_name, prefix, (size_t)plen) && (!only || names_own_rank(only, e->d_name)))
+            unlinkat(dfd, e->d_name, 0);
     closedir(d);
+}
+
+void mpprun_cleanup_shm(const char *jobid)
+{
+    cleanup_shm(jobid, NULL);
+}
+
+void mpprun_cleanup_ranks_shm(const struct mpprun_job *job)
+{
+    cleanup_shm(job->jobid, job);
 }
 
 int mpprun_exit_code(const struct mpprun_job *job)

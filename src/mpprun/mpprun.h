@@ -46,9 +46,9 @@ struct mpprun_hang {
     int32_t known;    /* the block was read */
     int32_t blocked;  /* sleeping in a blocking wait of its current call */
     int32_t has_args; /* peer, tag, count and dtype are the call's */
+    int32_t started;  /* MPI_Init has returned */
     int32_t peer, tag, count;
     uint32_t npending, nlisted;
-    uint32_t pad;
     double since; /* s the call has waited */
     char call[MP_HANG_NAME_LEN];
     char comm[MP_HANG_OBJ_LEN];
@@ -289,6 +289,9 @@ const char *mpprun_rank_where(const struct mpprun_rank *r, char *buf, size_t len
 int mpprun_index_pids(struct mpprun_job *job);
 /* Unlinks /dev/shm/msgpass-<jobid>* */
 void mpprun_cleanup_shm(const char *jobid);
+/* Unlinks only those of job's ranks (msgpass-<jobid>...-<rank>): what a proxy removes, as hosts
+ * that share /dev/shm (network namespaces, a local launch agent) also hold other hosts' files. */
+void mpprun_cleanup_ranks_shm(const struct mpprun_job *job);
 int mpprun_exit_code(const struct mpprun_job *job);
 
 #endif

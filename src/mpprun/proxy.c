@@ -611,7 +611,7 @@ int mpprun_proxy_main(int argc, char **argv)
     for (int i = 0; i < job->n; i++) drain_rank(&job->ranks[i]);
     flush_blocking(2.0);
     if (px.fd >= 0) close(px.fd);
-    mpprun_cleanup_shm(job->jobid);
+    mpprun_cleanup_ranks_shm(job);
     mpprun_reaper_stop(job);
     return 0;
 }

@@ -217,6 +217,40 @@ mpi)
     fi
     expect_nothing_left
     ;;
+failmpi)
+    # MPI ranks across hosts (tests/failure/failprog.c): the hang report gathered through the
+    # proxies, a crashing rank, and a SIGKILLed mpprun; nothing of the job left on any host
+    : "${MH_FAILPROG:?}"
+    mp -n 6 --timeout 20 --hosts "$H0:2,$H1:2,$H2:2" "$MH_FAILPROG" deadlock
+    expect_rc 124
+    expect_err "^mpprun:   ranks 2-5: MPI_Barrier on MPI_COMM_WORLD for [0-9.]+(-[0-9.]+)? s$"
+    expect_err "^mpprun:   rank 0 \(pid [0-9]+ on $H0\): MPI_Recv\(source=1, tag=99, count=1 MPI_INT, comm=MPI_COMM_WORLD\) for [0-9.]+ s — no matching send posted"
+    expect_err "^mpprun: job timed out after 20 s$"
+    expect_nothing_left
+    mp -n 6 --timeout 20 --hosts "$H1:3,$H2:3" "$MH_FAILPROG" deadlock
+    expect_rc 124
+    expect_err "^mpprun:   rank 1 \(pid [0-9]+ on $H1\): MPI_Recv\(source=0, tag=99, count=1 MPI_INT, comm=MPI_COMM_WORLD\) for [0-9.]+ s — no matching send posted"
+    expect_err "^mpprun:   ranks 2-5: MPI_Barrier on MPI_COMM_WORLD"
+    expect_nothing_left
+    mp -n 4 --hosts "$H1:2,$H2:2" "$MH_FAILPROG" signal 3 11
+    expect_rc 139; expect_one_report
+    expect_err "^mpprun: rank 3 \(pid [0-9]+ on $H2\) killed by signal 11 \(Segmentation fault\)$"
+    expect_err "^  rank 3: last MPI call MPI_Barrier$"
+    expect_err "^  ranks? [0-9,-]+: last MPI call MPI_Recv"
+    expect_nothing_left
+    job=""
+    ip netns exec "$H0" "$MPPRUN" --launch-agent "$MH_AGENT" -n 4 --hosts "$H0:2,$H2:2" "$MH_FAILPROG" wait \
+        </dev/null >"$OUT" 2>"$ERR" &
+    mp=$!
+    for i in $(seq 1 400); do [ "$(grep -c '^rank ' "$OUT")" -ge 4 ] && break; sleep 0.05; done
+    [ "$(grep -c '^rank ' "$OUT")" -ge 4 ] || die "ranks did not start"
+    job=$(sed -n 's/^rank 0 pid [0-9]* job \(.*\)$/\1/p' "$OUT")
+    kill -KILL $mp
+    wait $mp
+    expect_nothing_left
+    for i in $(seq 1 60); do ls /dev/shm | grep -q "^msgpass-$job" || break; sleep 0.05; done
+    ls /dev/shm | grep -q "^msgpass-$job" && die "/dev/shm/msgpass-$job* left behind"
+    ;;
 *)
     echo "unknown case $CASE" >&2
     exit 2
