@@ -5,6 +5,7 @@
 #ifndef MP_COLL_H
 #define MP_COLL_H
 
+#include "collectives/sched.h"
 #include "core/comm.h"
 #include "core/request.h"
 
@@ -59,6 +60,15 @@ int mp_coll_reduce_scatter(const void *sbuf, void *rbuf, const int rcounts[], in
                            struct mp_comm *c, struct mp_request **req);
 int mp_coll_scan(const void *sbuf, void *rbuf, int count, MPI_Datatype type, MPI_Op op, int exclusive,
                  struct mp_comm *c, struct mp_request **req);
+
+/* A nonblocking allreduce of `count` uint64_t with MPI_BAND whose schedule then calls
+ * then(s, arg): library-internal agreements that finish in progress (MPI_Comm_idup). `then` may
+ * call mp_coll_band_again on s to run one more such allreduce (same tag) before the request
+ * completes. */
+int mp_coll_iband(const uint64_t *in, uint64_t *out, size_t count, struct mp_comm *c, mp_sched_fn *then, void *arg,
+                  struct mp_request **req);
+void mp_coll_band_again(struct mp_sched *s, const uint64_t *in, uint64_t *out, size_t count, mp_sched_fn *then,
+                        void *arg);
 
 /* Advances every nonblocking collective in flight; returns the number of steps taken. */
 int mp_coll_progress(void);

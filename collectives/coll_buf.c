@@ -79,13 +79,16 @@ int mp_coll_red_packed(MPI_Datatype type)
     return !dt->dense && !dt->predefined;
 }
 
-/* Bytes a pass of `k` elements of `dt` spans in memory, and where element 0 starts in them. */
+/* Bytes a pass of `k` elements of `dt` spans in memory, and where element 0 starts in them: at a
+ * 16-byte boundary, as are the bytes after the span, so each element's data is aligned as in a
+ * C array of it. */
 static size_t span_of(const struct mp_dtype *dt, size_t k, MPI_Aint *origin)
 {
     MPI_Aint last = (MPI_Aint)(k - 1) * dt->extent;
     MPI_Aint lo = dt->true_lb + (last < 0 ? last : 0), hi = dt->true_ub + (last > 0 ? last : 0);
+    lo &= ~(MPI_Aint)15;
     *origin = -lo;
-    return (size_t)(hi - lo);
+    return ((size_t)(hi - lo) + 15) & ~(size_t)15;
 }
 
 int mp_coll_red_init(struct mp_coll_red *r, MPI_Op op, MPI_Datatype type, int packed)
@@ -106,7 +109,7 @@ int mp_coll_red_init(struct mp_coll_red *r, MPI_Op op, MPI_Datatype type, int pa
     MPI_Aint ext = unit->extent < 0 ? -unit->extent : unit->extent;
     r->pass = ext > 0 && ext < 65536 ? (size_t)(65536 / ext) : 1;
     r->span = span_of(unit, r->pass, &r->origin);
-    r->tmp = malloc(2 * r->span + 1);
+    r->tmp = malloc(2 * r->span);
     if (!r->tmp) return MPI_ERR_NO_MEM;
     r->unit = unit;
     mp_dtype_retain_desc(unit);

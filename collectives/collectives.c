@@ -299,3 +299,23 @@ int mp_coll_scan(const void *sbuf, void *rbuf, int count, MPI_Datatype type, MPI
     reduction_bufs(s, packed, sbuf, rbuf, a.count, a.count, !exclusive || c->rank > 0, type, &a);
     return launch(exclusive ? MP_COLL_EXSCAN : MP_COLL_SCAN, s, &a, mp_coll_size(a.count, type), req);
 }
+
+void mp_coll_band_again(struct mp_sched *s, const uint64_t *in, uint64_t *out, size_t count, mp_sched_fn *then,
+                        void *arg)
+{
+    struct mp_coll_args a = {.sbuf = in, .rbuf = out, .count = count};
+    mp_sched_round(s);
+    mp_coll_select(MP_COLL_ALLREDUCE, count * sizeof *in, s->comm, 1)->build(s, &a);
+    mp_sched_round(s);
+    mp_sched_call(s, then, arg);
+}
+
+int mp_coll_iband(const uint64_t *in, uint64_t *out, size_t count, struct mp_comm *c, mp_sched_fn *then, void *arg,
+                  struct mp_request **req)
+{
+    int packed;
+    struct mp_sched *s = begin_red(c, MPI_BAND, MPI_UINT64_T, &packed);
+    if (!s) return MPI_ERR_NO_MEM;
+    if (s->error == MPI_SUCCESS) mp_coll_band_again(s, in, out, count, then, arg);
+    return mp_sched_start(s, req);
+}

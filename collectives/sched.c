@@ -141,6 +141,11 @@ void mp_sched_unpack_last(struct mp_sched *s, const void *packed, MPI_Datatype t
     s->finale[s->nfinale++] = st;
 }
 
+void mp_sched_call(struct mp_sched *s, mp_sched_fn *fn, void *arg)
+{
+    add_step(s, (struct mp_step){.kind = MP_STEP_CALL, .dst = arg, .fn = fn});
+}
+
 void mp_sched_round(struct mp_sched *s)
 {
     if (s->nsteps > 0 && s->steps[s->nsteps - 1].kind != MP_STEP_ROUND) add(s, MP_STEP_ROUND, 0, NULL, NULL, 0);
@@ -216,6 +221,12 @@ static int advance(struct mp_sched *s)
             case MP_STEP_COPY: memcpy(st->dst, st->src, st->n); break;
             case MP_STEP_PACK: mp_dtype_pack(st->dt, st->src, 0, st->dst, st->n); break;
             case MP_STEP_UNPACK: mp_dtype_unpack(st->dt, st->dst, 0, st->src, st->n); break;
+            case MP_STEP_CALL: {
+                /* It may append steps, moving the array. */
+                int e = st->fn(s, st->dst);
+                if (e != MPI_SUCCESS && s->error == MPI_SUCCESS) s->error = e;
+                break;
+            }
             default: mp_coll_red_apply(&s->red, st->src, st->dst, st->n); break;
             }
         }

@@ -17,18 +17,26 @@ enum mp_step_kind {
     MP_STEP_REDUCE,
     MP_STEP_PACK,
     MP_STEP_UNPACK,
+    MP_STEP_CALL,
     MP_STEP_ROUND
 };
 
 struct mp_dtype;
+struct mp_sched;
+/* A step that runs code of the schedule's owner; it may append steps, which run after it.
+ * Returns an error class, kept as the schedule's error. */
+typedef int mp_sched_fn(struct mp_sched *s, void *arg);
 
 struct mp_step {
     uint8_t kind;
     int peer;
-    const void *src;     /* send buffer, copy source, reduction's left operand, what is (un)packed */
-    void *dst;           /* receive buffer, copy target, reduction's right operand and result */
-    size_t n;            /* bytes; elements of the reduction type for MP_STEP_REDUCE */
-    struct mp_dtype *dt; /* MP_STEP_PACK, MP_STEP_UNPACK: the user buffer's type (a reference) */
+    const void *src; /* send buffer, copy source, reduction's left operand, what is (un)packed */
+    void *dst;       /* receive buffer, copy target, reduction's right operand and result */
+    size_t n;        /* bytes; elements of the reduction type for MP_STEP_REDUCE */
+    union {
+        struct mp_dtype *dt; /* MP_STEP_PACK, MP_STEP_UNPACK: the user buffer's type (a reference) */
+        mp_sched_fn *fn;     /* MP_STEP_CALL: called with `dst` */
+    };
 };
 
 #define MP_SCHED_INLINE_STEPS 16
@@ -92,6 +100,8 @@ void mp_sched_reduce(struct mp_sched *s, const void *src, void *dst, size_t coun
 void mp_sched_pack(struct mp_sched *s, const void *ubuf, MPI_Datatype type, void *packed, size_t bytes);
 /* Unpacks `bytes` packed bytes into elements of `type` at `ubuf` once every other step has run. */
 void mp_sched_unpack_last(struct mp_sched *s, const void *packed, MPI_Datatype type, void *ubuf, size_t bytes);
+/* Calls fn(s, arg) when the schedule gets there. */
+void mp_sched_call(struct mp_sched *s, mp_sched_fn *fn, void *arg);
 /* The steps after this wait until every message before it has completed. */
 void mp_sched_round(struct mp_sched *s);
 /* Temporary memory that lives as long as the schedule (16-byte aligned); NULL when out of memory

@@ -60,9 +60,10 @@ int PMPI_Comm_dup(MPI_Comm comm, MPI_Comm *newcomm)
     return MPI_SUCCESS;
 }
 
-/* Completes within the call: the context agreement is a blocking collective over comm. This
- * matches the standard as long as every member reaches its MPI_Comm_idup without first waiting
- * for another member's later operation (see docs/communicators.md). */
+/* On an intracommunicator the context agreement is a nonblocking allreduce advanced by progress:
+ * the call returns at once and *newcomm is set when the request completes. An
+ * intercommunicator's duplicate is agreed within the call (a blocking agreement over both
+ * groups); its request is complete on return. */
 MP_WEAK_ALIAS(Comm_idup)
 int PMPI_Comm_idup(MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
 {
@@ -70,6 +71,11 @@ int PMPI_Comm_idup(MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
     MP_GET_COMM(c, comm, "MPI_Comm_idup");
     MP_CHECK_PTR(c, newcomm, "MPI_Comm_idup");
     MP_CHECK_PTR(c, request, "MPI_Comm_idup");
+    if (!mp_comm_is_inter(c)) {
+        int rc = mp_comm_idup(c, newcomm, request);
+        if (rc != MPI_SUCCESS) return mp_error(c, rc, "MPI_Comm_idup", "could not start the duplication");
+        return MPI_SUCCESS;
+    }
     struct mp_request *r = mp_req_alloc();
     if (!r) return mp_error(c, MPI_ERR_NO_MEM, "MPI_Comm_idup", "no memory for the request");
     int rc = mp_comm_dup(c, newcomm);

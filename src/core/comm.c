@@ -32,10 +32,22 @@ static uint64_t ctx_free[CTX_WORDS];
 #define TAG_USER_BITS ((1 << 29) - 1) /* the part of the call's tag that goes into ours */
 #define TAG_INTER_AGREE 1
 
+/* Pairs lent to the agreements of nonblocking constructors in flight (MPI_Comm_idup): such an
+ * agreement may only take a pair that every member lent it, and no other agreement may take a
+ * pair lent, so agreements running at the same time never take the same pair. */
+static uint64_t ctx_lent[CTX_WORDS];
+
 static void ctx_reset(void)
 {
     memset(ctx_free, 0xff, sizeof ctx_free);
     ctx_free[0] &= ~(uint64_t)3;
+    memset(ctx_lent, 0, sizeof ctx_lent);
+}
+
+/* What this process offers to a blocking agreement: its free pairs not lent. */
+static void ctx_available(uint64_t *mask)
+{
+    for (int w = 0; w < CTX_WORDS; w++) mask[w] = ctx_free[w] & ~ctx_lent[w];
 }
 
 static void ctx_release(uint32_t ctx)
@@ -59,7 +71,9 @@ static int ctx_take(const uint64_t *mask, int n, uint32_t *ctx)
 /* Collective over the intracommunicator c. */
 static int agree_intra(struct mp_comm *c, uint64_t *mask)
 {
-    return mp_allreduce(ctx_free, mask, CTX_WORDS, MPI_UINT64_T, MPI_BAND, c);
+    uint64_t mine[CTX_WORDS];
+    ctx_available(mine);
+    return mp_allreduce(mine, mask, CTX_WORDS, MPI_UINT64_T, MPI_BAND, c);
 }
 
 struct inter_agreement {
@@ -88,7 +102,7 @@ static int agree_inter(struct mp_comm *inter, struct inter_agreement *a)
  * context with a tag of the call's own. */
 static int agree_group(struct mp_comm *parent, const int *ranks, int n, int me, int tag, uint64_t *mask)
 {
-    memcpy(mask, ctx_free, sizeof ctx_free);
+    ctx_available(mask);
     size_t bytes = sizeof ctx_free;
     int rc = MPI_SUCCESS;
     if (me != 0) {
@@ -308,6 +322,23 @@ static struct mp_comm *new_inter(const uint32_t ctx[2], int rank, int local_n, c
     return ic;
 }
 
+/* What a duplicate takes over from `c` besides the group: error handler, info, topology,
+ * attributes (their copy callbacks run here). */
+static int dup_finish(struct mp_comm *c, struct mp_comm *n, MPI_Comm *newcomm)
+{
+    if (!n) return MPI_ERR_NO_MEM;
+    inherit(n, c);
+    int rc = mp_info_dup(c->info, &n->info);
+    if (rc == MPI_SUCCESS && c->topo && !(n->topo = mp_topo_dup(c->topo))) rc = MPI_ERR_NO_MEM;
+    if (rc == MPI_SUCCESS) rc = mp_attr_copy_all(MP_ATTR_COMM, c->handle, n->handle);
+    if (rc != MPI_SUCCESS) {
+        destroy(n);
+        return rc;
+    }
+    *newcomm = n->handle;
+    return MPI_SUCCESS;
+}
+
 int mp_comm_dup(struct mp_comm *c, MPI_Comm *newcomm)
 {
     uint32_t ctx[2];
@@ -325,17 +356,73 @@ int mp_comm_dup(struct mp_comm *c, MPI_Comm *newcomm)
         if (rc != MPI_SUCCESS) return rc;
         n = new_intra(ctx[0], c->rank, c->size, c->world_of, 0);
     }
-    if (!n) return MPI_ERR_NO_MEM;
-    inherit(n, c);
-    int rc = mp_info_dup(c->info, &n->info);
-    if (rc == MPI_SUCCESS && c->topo && !(n->topo = mp_topo_dup(c->topo))) rc = MPI_ERR_NO_MEM;
-    if (rc == MPI_SUCCESS) rc = mp_attr_copy_all(MP_ATTR_COMM, c->handle, n->handle);
-    if (rc != MPI_SUCCESS) {
-        destroy(n);
-        return rc;
+    return dup_finish(c, n, newcomm);
+}
+
+/* ---- MPI_Comm_idup: the agreement as a nonblocking allreduce, finished by progress ----
+ * Round k lends the lowest 64 << k pairs this process has available and agrees on them; when no
+ * pair was lent by every member (members whose other constructors took different pairs), the
+ * pairs go back and the next round lends more, on the same schedule and tag. */
+#define IDUP_ROUNDS 8 /* 64 << 7 = every pair */
+
+struct idup {
+    struct mp_comm *parent;
+    MPI_Comm *newcomm;
+    int round;
+    uint64_t mine[CTX_WORDS], agreed[CTX_WORDS];
+};
+
+static void idup_lend(struct idup *d)
+{
+    size_t left = (size_t)64 << d->round;
+    for (int w = 0; w < CTX_WORDS; w++) {
+        uint64_t bits = ctx_free[w] & ~ctx_lent[w], take = 0;
+        for (; bits && left; bits &= bits - 1, left--) take |= bits & -bits;
+        d->mine[w] = take;
+        ctx_lent[w] |= take;
     }
-    *newcomm = n->handle;
-    return MPI_SUCCESS;
+}
+
+static void idup_return(struct idup *d)
+{
+    for (int w = 0; w < CTX_WORDS; w++) ctx_lent[w] &= ~d->mine[w];
+}
+
+static int idup_agreed(struct mp_sched *s, void *arg)
+{
+    struct idup *d = arg;
+    idup_return(d);
+    int rc = s->error, any = 0;
+    for (int w = 0; w < CTX_WORDS; w++) any |= d->agreed[w] != 0;
+    if (rc == MPI_SUCCESS && !any && d->round + 1 < IDUP_ROUNDS) {
+        d->round++;
+        idup_lend(d);
+        mp_coll_band_again(s, d->mine, d->agreed, CTX_WORDS, idup_agreed, d);
+        return MPI_SUCCESS;
+    }
+    uint32_t ctx;
+    if (rc == MPI_SUCCESS) rc = ctx_take(d->agreed, 1, &ctx);
+    if (rc == MPI_SUCCESS) {
+        struct mp_comm *c = d->parent, *n = new_intra(ctx, c->rank, c->size, c->world_of, 0);
+        rc = dup_finish(c, n, d->newcomm);
+    }
+    if (rc != MPI_SUCCESS) *d->newcomm = MPI_COMM_NULL;
+    free(d);
+    return rc;
+}
+
+int mp_comm_idup(struct mp_comm *c, MPI_Comm *newcomm, struct mp_request **req)
+{
+    struct idup *d = malloc(sizeof *d);
+    if (!d) return MPI_ERR_NO_MEM;
+    *d = (struct idup){.parent = c, .newcomm = newcomm};
+    idup_lend(d);
+    int rc = mp_coll_iband(d->mine, d->agreed, CTX_WORDS, c, idup_agreed, d, req);
+    if (rc != MPI_SUCCESS) {
+        idup_return(d);
+        free(d);
+    }
+    return rc;
 }
 
 struct split_entry {

@@ -59,6 +59,10 @@ void mp_comm_finalize(void);
  * an error class; *newcomm is MPI_COMM_NULL for a process that gets no communicator. The new
  * communicator inherits c's error handler; dup also copies attributes, topology and info. */
 int mp_comm_dup(struct mp_comm *c, MPI_Comm *newcomm);
+/* MPI_Comm_idup on an intracommunicator: *req completes once the members have agreed on a
+ * context, progress having run the agreement; *newcomm is set then. */
+struct mp_request;
+int mp_comm_idup(struct mp_comm *c, MPI_Comm *newcomm, struct mp_request **req);
 int mp_comm_split(struct mp_comm *c, int color, int key, MPI_Comm *newcomm);
 int mp_comm_split_shared(struct mp_comm *c, int key, MPI_Comm *newcomm);
 /* `world_of[0..n-1]` lists the new communicator's members; `myrank` is this process's index or
