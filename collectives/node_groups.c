@@ -47,7 +47,9 @@ struct mp_node_groups *mp_node_groups_new(const struct mp_comm *c)
         g->order[g->slot[r]] = r;
     }
     for (int i = 0; i < g->nnodes; i++) g->leaders[i] = g->order[g->start[i]];
-    g->node = g->node_of[c->rank];
+    /* An intercommunicator's ranks are its remote group's and its own rank is in the local group:
+     * it gets the remote group's nodes, unused (collectives on intercommunicators are refused). */
+    g->node = c->rank < n ? g->node_of[c->rank] : 0;
     return g;
 }
 

@@ -32,10 +32,9 @@ static const char default_rules[] = "barrier:*:*:dissemination "
  * ranks on 2 cores: binomial bcast about twice as fast as scatter_allgather from 16K to 1M, and
  * reduce_bcast the best allreduce above 8K. */
 /* Put first: a hier rule matches only a communicator spanning several nodes with several ranks
- * on some node (select below). Measured at 8 ranks on 2 pretend nodes of one 2-core host
- * (docs/collectives.md): hier wins up to these sizes; above, its phases run one after the other
- * where the flat algorithms overlap them. */
-static const char hier_rules[] = "barrier:*:*:hier bcast:0-512K:*:hier reduce:0-256K:*:hier allreduce:0-64K:*:hier "
+ * on some node (select below). Limits from alternating A/B runs at 8 ranks on 2 pretend nodes of
+ * one 2-core host (docs/collectives.md): above them hier lost or did not win reliably. */
+static const char hier_rules[] = "barrier:*:*:hier bcast:0-32K:*:hier reduce:0-64K:*:hier allreduce:0-8K:*:hier "
                                  "allgather:*:*:hier allgatherv:*:*:hier";
 
 static const char oversubscribed_rules[] = "bcast:*:*:binomial allreduce:8K-:*:reduce_bcast";
