@@ -1,13 +1,12 @@
 #!/bin/sh
 # Checks that the ofi transport's rendezvous is the one it reports choosing, over libfabric's tcp
 # and shm providers: fi_read by default (reads counted at finalize), the fragment pipeline with
-# MSGPASS_OFI_RMA=0 (no read at all), and that the registration cache spares registrations of a
-# buffer sent again (a persistent ring of 1 MiB messages registers less with the cache than
-# without). Usage: ofi_protocol_choice.sh MPPRUN P2P_SIZES P2P_PERSISTENT
+# MSGPASS_OFI_RMA=0 (no read at all), and that the registration cache spares registrations of
+# buffers sent again (p2p_persistent sends the same 1 MiB buffers over and over: it registers
+# less with the cache than without). Usage: ofi_protocol_choice.sh MPPRUN P2P_PERSISTENT
 set -u
 mpprun=$1
-sizes=$2
-persistent=$3
+prog=$2
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
 fail=0
@@ -26,7 +25,7 @@ run() { # provider, program, env assignments...
     fi
 }
 
-# Sums field N (1 reads, 2 registrations, 3 reuses) of the ranks' finalize lines.
+# Sums field N (1 reads, 2 registrations, 3 reuses) of the two ranks' finalize lines.
 total() {
     sed -n 's/.*ofi: \([0-9]*\) rendezvous reads, \([0-9]*\) registrations, \([0-9]*\) reused.*/\1 \2 \3/p' "$err" |
         awk -v f="$1" '{ s += $f; n++ } END { if (n == 2) print s; else print "missing" }'
@@ -44,19 +43,19 @@ expect() { # description, condition (shell test)
 }
 
 for prov in tcp shm; do
-    if run "$prov" "$sizes"; then
+    cached=missing
+    if run "$prov" "$prog"; then
         reads=$(total 1)
+        cached=$(total 2)
         expect "$prov: fi_read reported" "grep -q 'rendezvous by fi_read from the sender' '$err'"
         expect "$prov: fi_read used ($reads reads)" "[ '$reads' != missing ] && [ '$reads' -gt 0 ]"
     fi
-    if run "$prov" "$sizes" MSGPASS_OFI_RMA=0; then
+    if run "$prov" "$prog" MSGPASS_OFI_RMA=0; then
         reads=$(total 1)
         expect "$prov: fragments reported" "grep -q 'rendezvous by fragments (MSGPASS_OFI_RMA=0)' '$err'"
         expect "$prov: no fi_read with fragments ($reads reads)" "[ '$reads' = 0 ]"
     fi
-    cached=missing
-    if run "$prov" "$persistent"; then cached=$(total 2); fi
-    if run "$prov" "$persistent" MSGPASS_OFI_MR_CACHE=0; then
+    if run "$prov" "$prog" MSGPASS_OFI_MR_CACHE=0; then
         uncached=$(total 2)
         expect "$prov: the cache spares registrations ($cached with it, $uncached without)" \
             "[ '$cached' != missing ] && [ '$uncached' != missing ] && [ '$cached' -lt '$uncached' ]"
