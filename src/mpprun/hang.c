@@ -389,8 +389,10 @@ static void last_call(const struct mpprun_rank *r, char *buf, size_t len)
     int known = r->hang && r->hang->known && *r->hang->call;
     if (r->aborted && known && strcmp(r->hang->call, "MPI_Abort"))
         snprintf(buf, len, "%s (failed there: aborted the job)", r->hang->call); /* fatal error handler */
-    else if (r->aborted)
+    else if (r->aborted && known)
         snprintf(buf, len, "MPI_Abort");
+    else if (r->aborted) /* no status block (e.g. /dev/shm full): say so rather than guess */
+        snprintf(buf, len, "unknown (aborted the job before its status block existed)");
     else if (r->did_fini)
         snprintf(buf, len, "MPI_Finalize (completed)");
     else if (known)

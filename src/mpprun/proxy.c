@@ -23,6 +23,7 @@
 #include "mpprun.h"
 
 #define SETUP_TIMEOUT_MS 30000
+#define HANDSHAKE_TRIES 5 /* waits 0.1, 0.2, 0.4, 0.8 s between them */
 #define CONNECT_TIMEOUT_MS 10000
 #define READ_CHUNK 16384
 #define ARGS_MAX 65536
@@ -556,17 +557,27 @@ int mpprun_proxy_main(int argc, char **argv)
     }
     struct sigaction ign = {.sa_handler = SIG_IGN};
     sigaction(SIGPIPE, &ign, NULL);
-    px.fd = connect_back(argv[3]);
-    if (px.fd < 0) {
-        say("cannot connect back to mpprun at %s", argv[3]);
-        return 1;
-    }
-    int one = 1;
-    setsockopt(px.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    setsockopt(px.fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
-    if (handshake(secret, (uint32_t)host) < 0) {
-        say("the handshake with mpprun at %s failed (not the job's mpprun, or it ended)", argv[3]);
-        return 1;
+    /* mpprun turns away handshakes beyond the number it holds pending (strangers flooding its
+     * port): a refused proxy tries again a few times before it gives up. */
+    for (int attempt = 0;; attempt++) {
+        px.fd = connect_back(argv[3]);
+        if (px.fd < 0) {
+            say("cannot connect back to mpprun at %s", argv[3]);
+            return 1;
+        }
+        int one = 1;
+        setsockopt(px.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        setsockopt(px.fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+        if (handshake(secret, (uint32_t)host) == 0) break;
+        close(px.fd);
+        px.fd = -1;
+        px.out.head = px.out.len = 0;
+        if (attempt + 1 == HANDSHAKE_TRIES) {
+            say("the handshake with mpprun at %s failed %d times (not the job's mpprun, or it ended)", argv[3],
+                HANDSHAKE_TRIES);
+            return 1;
+        }
+        usleep(100000u << attempt);
     }
     struct mpprun_job *job = &px.job;
     char **prog_argv = NULL;
