@@ -164,7 +164,8 @@ static int dispatch(int timeout_ms)
 /* With few connections, reading each socket directly costs one syscall per pass where
  * epoll_wait and then recv cost two; epoll still runs every TCP_EPOLL_EVERY passes for new
  * connections and handshakes. While a large transfer is under way (a queue waits for socket
- * space, or a stream is being read into its destination) the passes go through epoll_wait
+ * space, a stream is being read into its destination or has just been, and the next frame has
+ * not begun to arrive) the passes go through epoll_wait
  * instead: it sees readiness without taking the socket's lock, where a recv or sendmsg that
  * finds nothing to do takes it and so competes with the other core delivering the data
  * (loopback: the sender's core runs the receiving side of TCP). */
@@ -175,7 +176,7 @@ static int bulk_under_way(void)
 {
     for (int i = 0; i < tcp.nready; i++) {
         const struct tcp_peer *p = &tcp.peers[tcp.ready[i]];
-        if (p->tx.count || p->rx.placing) return 1;
+        if (p->tx.count || p->rx.placing || p->rx.after_stream) return 1;
     }
     return 0;
 }

@@ -191,11 +191,13 @@ int mp_tcp_flush(int peer)
     while (q->count && p->state == P_READY) {
         struct iovec v[TCP_IOV_MAX];
         int k = 0;
+        size_t offered = 0;
         for (unsigned i = 0; i < q->count && k < TCP_IOV_MAX; i++, k++) {
             struct tcp_txe *e = entry(q, i);
             const char *base = e->ext ? e->ext : q->buf + e->off;
             size_t skip = i ? 0 : q->done;
             v[k] = (struct iovec){(void *)(base + skip), e->len - skip};
+            offered += e->len - skip;
         }
         ssize_t n = send_iov(p->conn->fd, v, k);
         if (n < 0) {
@@ -203,6 +205,7 @@ int mp_tcp_flush(int peer)
             break;
         }
         if (n == 0) break;
+        int full = (size_t)n < offered; /* the socket took less: another try now would get EAGAIN */
         size_t left = (size_t)n;
         while (left) {
             struct tcp_txe *e = entry(q, 0);
@@ -222,6 +225,7 @@ int mp_tcp_flush(int peer)
                 handed++;
             }
         }
+        if (full) break;
     }
     arm(p);
     return handed;
