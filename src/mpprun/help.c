@@ -30,6 +30,8 @@ static const struct env_doc env_vars[] = {
     {"MSGPASS_TCP_IF", "see docs",
      "interfaces (names or CIDR blocks, comma list) tcp listens on (default lo for a one-host job, else the first "
      "non-loopback one), and mpprun for its proxies (default all but loopback)"},
+    {"MSGPASS_TCP_SNDBUF", "0", "SO_SNDBUF of tcp data connections in bytes (0: the kernel's autotuning)"},
+    {"MSGPASS_TCP_RCVBUF", "0", "SO_RCVBUF of tcp data connections in bytes (0: the kernel's autotuning)"},
     {"MSGPASS_OFI_PROVIDER", "best present", "libfabric provider of the ofi transport (tcp, shm, verbs, cxi, efa...)"},
     {"MSGPASS_OFI_EAGER_MAX", "16K", "largest message sent eagerly over ofi"},
     {"MSGPASS_OFI_FRAG_MAX", "64K", "largest fragment of a rendezvous message over ofi"},

@@ -1,6 +1,7 @@
 /* TCP transport: set-up, the progress loop, shut-down. See tcp.h for how the files divide the
  * work and docs/tcp.md for the design. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,13 @@ static int publish_address(void)
     return mp_boot_put(key, val);
 }
 
+/* The kernel doubles a requested socket buffer size and caps it at net.core.[rw]mem_max. */
+static int sockbuf_size(const char *name)
+{
+    size_t v = mp_env_size(name, 0);
+    return v > INT_MAX / 2 ? INT_MAX / 2 : (int)v;
+}
+
 static int tcp_init(const struct mp_tl_peers *peers, const struct mp_tl_upcalls *up)
 {
     tcp.job.rank = peers->rank;
@@ -65,6 +73,8 @@ static int tcp_init(const struct mp_tl_peers *peers, const struct mp_tl_upcalls 
     mp_tl_tcp.frag_max = mp_tl_tcp.eager_max + TCP_CONTROL_MAX;
     tcp.rx_cap = sizeof(struct mp_tcp_frame) + mp_tl_tcp.frag_max + TCP_READ_AHEAD;
     tcp.tx_cap = 2 * (sizeof(struct mp_tcp_frame) + mp_tl_tcp.frag_max);
+    tcp.sndbuf = sockbuf_size("MSGPASS_TCP_SNDBUF");
+    tcp.rcvbuf = sockbuf_size("MSGPASS_TCP_RCVBUF");
     tcp.peers = calloc((size_t)peers->size, sizeof *tcp.peers);
     tcp.ready = calloc((size_t)peers->size, sizeof *tcp.ready);
     tcp.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -153,19 +163,29 @@ static int dispatch(int timeout_ms)
 
 /* With few connections, reading each socket directly costs one syscall per pass where
  * epoll_wait and then recv cost two; epoll still runs every TCP_EPOLL_EVERY passes for new
- * connections and handshakes. */
+ * connections and handshakes. While a large transfer is under way (a queue waits for socket
+ * space, a stream is being read into its destination or has just been, and the next frame has
+ * not begun to arrive) the passes go through epoll_wait
+ * instead: it sees readiness without taking the socket's lock, where a recv or sendmsg that
+ * finds nothing to do takes it and so competes with the other core delivering the data
+ * (loopback: the sender's core runs the receiving side of TCP). */
 #define TCP_DIRECT_MAX 2
 #define TCP_EPOLL_EVERY 64
 
+static int bulk_under_way(void)
+{
+    for (int i = 0; i < tcp.nready; i++) {
+        const struct tcp_peer *p = &tcp.peers[tcp.ready[i]];
+        if (p->tx.count || p->rx.placing || p->rx.after_stream) return 1;
+    }
+    return 0;
+}
+
 static int tcp_progress(void)
 {
-    if (tcp.nready > TCP_DIRECT_MAX || (++tcp.tick % TCP_EPOLL_EVERY) == 0) return dispatch(0);
+    if (tcp.nready > TCP_DIRECT_MAX || (++tcp.tick % TCP_EPOLL_EVERY) == 0 || bulk_under_way()) return dispatch(0);
     int events = 0;
-    for (int i = 0; i < tcp.nready; i++) {
-        int peer = tcp.ready[i];
-        if (tcp.peers[peer].tx.count) events += mp_tcp_flush(peer);
-        events += mp_tcp_on_readable(peer);
-    }
+    for (int i = 0; i < tcp.nready; i++) events += mp_tcp_on_readable(tcp.ready[i]);
     if (MP_UNLIKELY(tcp.lost | tcp.dead)) events += dispatch(0);
     return events;
 }

@@ -95,13 +95,14 @@ struct tcp_state {
     struct tcp_peer *peers;
     struct sockaddr_in addr; /* where this rank listens */
     char ifname[64];
-    size_t rx_cap;  /* staging buffer per connection */
-    size_t tx_cap;  /* copy buffer per peer */
-    int pending_in; /* accepted connections not authenticated yet */
-    int lost;       /* some peer is P_LOST and not reported */
-    int dead;       /* some connection is C_DEAD and not freed */
-    int resume;     /* peers with staged frames left over */
-    int *ready;     /* peers with a data connection, in connection order */
+    size_t rx_cap;      /* staging buffer per connection */
+    size_t tx_cap;      /* copy buffer per peer */
+    int sndbuf, rcvbuf; /* SO_SNDBUF / SO_RCVBUF for data connections; 0: the kernel's autotuning */
+    int pending_in;     /* accepted connections not authenticated yet */
+    int lost;           /* some peer is P_LOST and not reported */
+    int dead;           /* some connection is C_DEAD and not freed */
+    int resume;         /* peers with staged frames left over */
+    int *ready;         /* peers with a data connection, in connection order */
     int nready;
     unsigned tick; /* progress passes, for the occasional epoll_wait in direct mode */
     int finalizing;

@@ -61,6 +61,8 @@ int mp_tcp_listen(int single_host)
     tcp.addr.sin_family = AF_INET;
     tcp.addr.sin_port = 0;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* Accepted sockets inherit it, and the window scale they offer is chosen from it. */
+    if (fd >= 0 && tcp.rcvbuf) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tcp.rcvbuf, sizeof tcp.rcvbuf);
     socklen_t alen = sizeof tcp.addr;
     if (fd < 0 || bind(fd, (struct sockaddr *)&tcp.addr, sizeof tcp.addr) != 0 || listen(fd, SOMAXCONN) != 0 ||
         getsockname(fd, (struct sockaddr *)&tcp.addr, &alen) != 0) {

@@ -94,11 +94,14 @@ void mp_tcp_fail(int peer, const char *fmt, ...)
 
 /* No Nagle delay for small packets; and a peer host that vanishes without a FIN or reset (power
  * loss, network partition) is noticed within about half a minute, by keepalive probes when the
- * connection is idle and by TCP_USER_TIMEOUT when sent data stays unacknowledged. */
+ * connection is idle and by TCP_USER_TIMEOUT when sent data stays unacknowledged. Socket buffer
+ * sizes are the kernel's (autotuned) unless MSGPASS_TCP_SNDBUF / MSGPASS_TCP_RCVBUF fix them. */
 static void tune_socket(int fd)
 {
     int one = 1, idle = 10, interval = 5, count = 3;
     unsigned user_timeout_ms = 30000;
+    if (tcp.sndbuf) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &tcp.sndbuf, sizeof tcp.sndbuf);
+    if (tcp.rcvbuf) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &tcp.rcvbuf, sizeof tcp.rcvbuf);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
     setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);

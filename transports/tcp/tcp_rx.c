@@ -69,13 +69,13 @@ static int continue_placing(int peer, struct tcp_rx *rx)
             continue;
         }
         rx->pos = rx->end = 0;
-        ssize_t n;
-        if (rx->got < rx->room)
-            n = read_some(peer, rx->dest + rx->got, rx->room - rx->got);
-        else
-            n = read_some(peer, rx->buf, want < rx->cap ? want : rx->cap);
+        size_t ask = rx->got < rx->room ? rx->room - rx->got : want < rx->cap ? want : rx->cap;
+        void *to = rx->got < rx->room ? (void *)(rx->dest + rx->got) : (void *)rx->buf;
+        ssize_t n = read_some(peer, to, ask);
         if (n <= 0) return (int)n;
         rx->got += (size_t)n;
+        /* A short read emptied the socket: asking again now would only return EAGAIN. */
+        if ((size_t)n < ask && rx->got < rx->total) return 0;
     }
     rx->placing = 0;
     return 1;
@@ -160,9 +160,9 @@ int mp_tcp_on_readable(int peer)
         size_t want = rx->cap - rx->end;
         if (rx->after_stream && want > sizeof(struct mp_tcp_frame) + MP_TL_PLACE_PREFIX)
             want = sizeof(struct mp_tcp_frame) + MP_TL_PLACE_PREFIX;
-        rx->after_stream = 0;
         ssize_t n = read_some(peer, rx->buf + rx->end, want);
         if (n <= 0) break;
+        rx->after_stream = 0;
         drained = (size_t)n < want;
         rx->end += (size_t)n;
     }
