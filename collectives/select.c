@@ -34,7 +34,7 @@ static const char default_rules[] = "barrier:*:*:dissemination "
 /* Put first: a hier rule matches only a communicator spanning several nodes with several ranks
  * on some node (select below). Limits from alternating A/B runs at 8 ranks on 2 pretend nodes of
  * one 2-core host (docs/collectives.md): above them hier lost or did not win reliably. */
-static const char hier_rules[] = "barrier:*:*:hier bcast:0-32K:*:hier reduce:0-64K:*:hier allreduce:0-8K:*:hier "
+static const char hier_rules[] = "barrier:*:*:hier bcast:0-32K:*:hier allreduce:0-8K:*:hier "
                                  "allgather:*:*:hier allgatherv:*:*:hier";
 
 static const char oversubscribed_rules[] = "bcast:*:*:binomial allreduce:8K-:*:reduce_bcast";
