@@ -261,12 +261,14 @@ MP_DECLARE(int, Is_thread_main, (int *flag));
 /* ---- link-only names: one-sided windows and distributed graphs are not supported; these exist
  * so codes that merely reference them link, and they fail with MPI_ERR_UNSUPPORTED_OPERATION ---- */
 MP_DECLARE(int, Win_create, (void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, MPI_Win *win));
-MP_DECLARE(int, Win_allocate, (MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, void *baseptr, MPI_Win *win));
+MP_DECLARE(int, Win_allocate,
+           (MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, void *baseptr, MPI_Win *win));
 MP_DECLARE(int, Win_create_dynamic, (MPI_Info info, MPI_Comm comm, MPI_Win *win));
 MP_DECLARE(int, Win_attach, (MPI_Win win, void *base, MPI_Aint size));
 MP_DECLARE(int, Win_free, (MPI_Win * win));
-MP_DECLARE(int, Dist_graph_neighbors, (MPI_Comm comm, int maxindegree, int sources[], int sourceweights[],
-                                       int maxoutdegree, int destinations[], int destweights[]));
+MP_DECLARE(int, Dist_graph_neighbors,
+           (MPI_Comm comm, int maxindegree, int sources[], int sourceweights[], int maxoutdegree, int destinations[],
+            int destweights[]));
 
 MP_DECLARE(double, Wtime, (void));
 MP_DECLARE(double, Wtick, (void));

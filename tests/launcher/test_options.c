@@ -182,11 +182,8 @@ static void test_doctor(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_basic),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_hosts),
-        cmocka_unit_test(test_simulate),
-        cmocka_unit_test(test_doctor),
+        cmocka_unit_test(test_basic),    cmocka_unit_test(test_errors), cmocka_unit_test(test_hosts),
+        cmocka_unit_test(test_simulate), cmocka_unit_test(test_doctor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,8 +48,7 @@ int main(int argc, char **argv)
     CHECK(class_of(rc) == MPI_ERR_COUNT, "MPI_Send of 2^63 bytes: class %d", class_of(rc));
     MPI_Request req = MPI_REQUEST_NULL;
     rc = MPI_Irecv(buf, 16, huge, me, 0, MPI_COMM_WORLD, &req);
-    CHECK(class_of(rc) == MPI_ERR_COUNT && req == MPI_REQUEST_NULL, "MPI_Irecv of 2^64 bytes: class %d",
-          class_of(rc));
+    CHECK(class_of(rc) == MPI_ERR_COUNT && req == MPI_REQUEST_NULL, "MPI_Irecv of 2^64 bytes: class %d", class_of(rc));
 
     chk_case("pack");
     rc = MPI_Pack_size(3, gib, MPI_COMM_WORLD, &size); /* 3 GiB: more than an int */
