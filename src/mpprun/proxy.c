@@ -624,5 +624,7 @@ int mpprun_proxy_main(int argc, char **argv)
     if (px.fd >= 0) close(px.fd);
     mpprun_cleanup_ranks_shm(job);
     mpprun_reaper_stop(job);
+    for (char **a = prog_argv; *a; a++) free(*a);
+    free(prog_argv);
     return 0;
 }

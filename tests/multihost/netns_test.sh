@@ -31,6 +31,8 @@ H0=${P}h0 H1=${P}h1 H2=${P}h2 SW=${P}sw
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mh.XXXXXX")
 OUT=$TMP/out ERR=$TMP/err
 export LT_PIDDIR=$TMP/pids
+# A rank that segfaults must die by the signal (exit code 139), not by ASan's report (exit 1).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
 mkdir -p "$LT_PIDDIR"
 
 cleanup() {
